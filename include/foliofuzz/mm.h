@@ -1,0 +1,187 @@
+/*
+ * mm.h - folio geometry, reference counts and the modelled kernel entry
+ * points, with the kernel's names.
+ *
+ * Geometry and refcount helpers follow include/linux/mm.h and page_ref.h of
+ * Linux v6.17 (kernel-facts.md §2.7, §9.4).  The functions declared at the
+ * bottom live in src/mm/ in files named after their kernel homes.
+ */
+#ifndef FOLIOFUZZ_MM_H
+#define FOLIOFUZZ_MM_H
+
+#include <errno.h> /* the kernel's errno values are Linux's */
+
+#include "foliofuzz/page-flags.h"
+#include "foliofuzz/world.h"
+
+/* folio_large_order(): the low byte of _flags_1. */
+static inline unsigned int folio_large_order(const struct folio *folio)
+{
+	return folio->_flags_1 & 0xff;
+}
+static inline unsigned int folio_order(const struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return 0;
+	return folio_large_order(folio);
+}
+static inline long folio_large_nr_pages(const struct folio *folio)
+{
+	return folio->_nr_pages; /* NR_PAGES_IN_LARGE_FOLIO (CONFIG_MEMCG) */
+}
+static inline long folio_nr_pages(const struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return 1;
+	return folio_large_nr_pages(folio);
+}
+static inline unsigned int compound_order(const struct page *page)
+{
+	if (!PageHead(page))
+		return 0;
+	return folio_large_order((const struct folio *)page);
+}
+static inline struct page *folio_page(struct folio *folio, unsigned long n)
+{
+	return &folio->page + n;
+}
+static inline unsigned long folio_page_idx(const struct folio *folio,
+					   const struct page *page)
+{
+	return (unsigned long)(page - &folio->page);
+}
+
+/* folio_set_order(): WARNs on order 0 or a folio that is not large. */
+void folio_set_order(struct folio *folio, unsigned int order);
+
+/* page_ref.h */
+static inline int page_ref_count(const struct page *page)
+{
+	return page->_refcount;
+}
+static inline int folio_ref_count(const struct folio *folio)
+{
+	return folio->_refcount;
+}
+static inline void set_page_count(struct page *page, int v)
+{
+	page->_refcount = v;
+}
+static inline void folio_ref_add(struct folio *folio, int nr)
+{
+	folio->_refcount += nr;
+}
+static inline void folio_get(struct folio *folio)
+{
+	folio_ref_add(folio, 1);
+}
+/* folio_ref_freeze(): cmpxchg(count -> 0), succeeds only on an exact count. */
+static inline bool folio_ref_freeze(struct folio *folio, int count)
+{
+	if (folio->_refcount != count)
+		return false;
+	folio->_refcount = 0;
+	return true;
+}
+void folio_ref_unfreeze(struct folio *folio, int count);
+/* folio_put_testzero(): VM_BUG on a zero count, then dec-and-test. */
+bool folio_put_testzero(struct folio *folio);
+void folio_put(struct folio *folio);
+void folio_put_refs(struct folio *folio, int refs);
+
+/* Mapcounts (include/linux/rmap.h, mm.h; CONFIG_PAGE_MAPCOUNT). */
+#define ENTIRELY_MAPPED 0x800000
+#define FOLIO_PAGES_MAPPED (ENTIRELY_MAPPED - 1)
+static inline int folio_large_mapcount(const struct folio *folio)
+{
+	return folio->_large_mapcount + 1;
+}
+static inline int folio_entire_mapcount(const struct folio *folio)
+{
+	return folio->_entire_mapcount + 1;
+}
+static inline int folio_mapcount(const struct folio *folio)
+{
+	if (!folio_test_large(folio))
+		return folio->_mapcount + 1;
+	return folio_large_mapcount(folio);
+}
+static inline bool folio_mapped(const struct folio *folio)
+{
+	return folio_mapcount(folio) >= 1;
+}
+static inline int page_mapcount(const struct page *page)
+{
+	return page->_mapcount + 1;
+}
+
+/* folio_lock / folio_unlock (no sleeping: the model never contends). */
+static inline bool folio_trylock(struct folio *folio)
+{
+	if (folio_test_locked(folio))
+		return false;
+	folio_set_locked(folio);
+	return true;
+}
+static inline void folio_unlock(struct folio *folio)
+{
+	folio_clear_locked(folio);
+}
+
+/* --- mm/page_alloc.c */
+void ff_buddy_init(struct ff_world *w);
+struct page *__alloc_pages(unsigned int order, bool comp);
+struct folio *folio_alloc(unsigned int order);
+void prep_compound_page(struct page *page, unsigned int order);
+void post_alloc_hook(struct page *page, unsigned int order);
+bool free_pages_prepare(struct page *page, unsigned int order);
+void free_frozen_pages(struct page *page, unsigned int order);
+void __free_pages(struct page *page, unsigned int order);
+unsigned long buddy_order(const struct page *page);
+
+/* --- mm/swap.c */
+void __folio_put(struct folio *folio);
+
+/* --- mm/memcontrol.c */
+void mem_cgroup_charge(struct folio *folio, struct mem_cgroup *memcg);
+void mem_cgroup_uncharge(struct folio *folio);
+
+/* --- mm/rmap.c (vma is a world VMA index) */
+void __folio_set_anon(struct folio *folio, struct anon_vma *anon_vma,
+		      unsigned long index);
+void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr_pages);
+void folio_add_file_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr_pages);
+void folio_add_anon_rmap_pmd(struct folio *folio);
+void folio_add_file_rmap_pmd(struct folio *folio);
+void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
+			    int nr_pages);
+void folio_remove_rmap_pmd(struct folio *folio);
+/* try_to_migrate(): turn every mapping of the folio into a migration entry;
+ * split_pmd (TTU_SPLIT_HUGE_PMD) first splits PMD mappings into PTEs. */
+void try_to_migrate(struct folio *folio, bool split_pmd);
+/* remove_migration_ptes(): restore the folio's migration entries onto dst
+ * (dst == src after a failed migration; per-page folios after a split). */
+void remove_migration_ptes(struct folio *src, struct folio *dst);
+
+/* --- mm/filemap.c */
+int filemap_add_folio(struct address_space *mapping, struct folio *folio,
+		      unsigned long index);
+void filemap_remove_folio(struct folio *folio);
+
+/* --- mm/huge_memory.c */
+bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
+int split_folio_to_order(struct folio *folio, unsigned int new_order,
+			 struct page *lock_at);
+
+/* --- mm/migrate.c */
+int folio_expected_refs(struct address_space *mapping, struct folio *folio);
+int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
+			  struct folio *src, int extra_count);
+void folio_migrate_flags(struct folio *dst, struct folio *src);
+int migrate_folio(struct address_space *mapping, struct folio *dst,
+		  struct folio *src);
+int migrate_pages_one(struct folio *src, struct folio **dstp);
+
+#endif

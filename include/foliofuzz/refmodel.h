@@ -1,0 +1,40 @@
+/*
+ * refmodel.h - the reference model (DESIGN §7): who owns each pfn, with
+ * what kind, order, type, references and mappings.  It is updated from
+ * what an op means, never by reading struct page bits; the checker derives
+ * the same view from the bits and compares the two.
+ */
+#ifndef FOLIOFUZZ_REFMODEL_H
+#define FOLIOFUZZ_REFMODEL_H
+
+#include "foliofuzz/world.h"
+
+/* Mapping class of an object: what its mapping word should hold. */
+static inline bool ff_kind_is_mapped(uint8_t kind)
+{
+	return kind == FF_KIND_ANON || kind == FF_KIND_FILE;
+}
+
+static inline long ff_obj_nr(const struct ff_obj *o)
+{
+	return 1L << o->order;
+}
+
+static inline int32_t ff_obj_expected_refs(const struct ff_obj *o)
+{
+	return o->hrefs + o->cache_refs + o->pte_maps + o->pmd_maps;
+}
+
+/* Appends a new live object owning [pfn, pfn + 2^order). */
+struct ff_obj *ff_obj_new(struct ff_world *w, unsigned long pfn,
+			  unsigned int order, uint8_t kind);
+/* Index of the live object owning pfn, or -1. */
+long ff_obj_index_of(struct ff_world *w, unsigned long pfn);
+/* The live object named by a handle byte, or NULL when none is live. */
+struct ff_obj *ff_obj_handle(struct ff_world *w, uint8_t h);
+/* Marks the object's pfns free and drops it from the live set. */
+void ff_obj_release(struct ff_world *w, struct ff_obj *o);
+/* Drops the object if the model says nothing references it any more. */
+void ff_obj_settle(struct ff_world *w, struct ff_obj *o);
+
+#endif

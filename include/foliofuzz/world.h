@@ -1,0 +1,170 @@
+/*
+ * world.h - one fuzz input's universe: the memmap, the buddy allocator, the
+ * objects pages point at (address spaces, anon_vmas, VMAs, a memcg), the
+ * page-table stand-in (the mapping table), the reference model and the
+ * checker's bookkeeping.
+ *
+ * A world is created per input and destroyed after it; nothing survives
+ * between inputs.  The memmap is one exactly-sized heap array, so a stray
+ * struct page pointer is an AddressSanitizer report.  pfns are laid out as
+ * [0, nr_ram) normal RAM; later regions (device private, FS-DAX) append
+ * after it and are sized 0 until those issues land.
+ */
+#ifndef FOLIOFUZZ_WORLD_H
+#define FOLIOFUZZ_WORLD_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "foliofuzz/fail.h"
+#include "foliofuzz/mm_types.h"
+
+#define FF_MAX_ORDER 6      /* compile-time ceiling; cfg.max_order <= this */
+#define FF_NR_FILES 3
+#define FF_NR_ANON_VMAS 2
+#define FF_NR_VMAS 4
+#define FF_MAX_MAPS 512     /* mapping-table capacity (PTE + PMD entries) */
+#define FF_MAX_MAPCOUNT 64  /* per-page mapcount cap the harness respects */
+
+struct ff_config {
+	uint32_t nr_pfns;     /* normal RAM pfns (512) */
+	uint8_t max_order;    /* buddy MAX_PAGE_ORDER (6) */
+	uint8_t pmd_order;    /* order that may be PMD-mapped (4) */
+	uint32_t sweep_every; /* full sweep every N steps (64); 0 = only at end */
+	uint64_t bugs;        /* bug knobs, FF_BUG_* bits (none yet) */
+};
+
+void ff_config_default(struct ff_config *cfg);
+
+/* Objects pages point at.  Aligned so the mapping low bits are free. */
+struct address_space {
+	uint32_t id;
+	uint32_t nrpages; /* pages in the page cache */
+} __attribute__((aligned(8)));
+
+struct anon_vma {
+	uint32_t id;
+} __attribute__((aligned(8)));
+
+struct mem_cgroup {
+	uint32_t id;
+} __attribute__((aligned(8)));
+
+struct ff_vma {
+	struct anon_vma *anon_vma; /* vma0/1 share anon_vma 0 (fork) */
+	struct address_space *file;
+};
+
+/* One entry of the page-table stand-in: a PTE or PMD mapping. */
+struct ff_map {
+	uint32_t pfn;   /* mapped page (PTE) or folio head (PMD) */
+	uint8_t vma;
+	uint8_t pmd;    /* 1 = maps the whole folio (entire mapping) */
+	uint8_t migration; /* 1 = temporarily a migration entry */
+};
+
+/* --- reference model (DESIGN §7): updated from op meaning, never from bits */
+
+enum ff_kind {
+	FF_KIND_ANON,
+	FF_KIND_FILE,
+	FF_KIND_SLAB,
+	FF_KIND_PGTABLE,
+	FF_KIND_OFFLINE,
+	FF_KIND_ZSMALLOC,
+	FF_KIND_PLAIN,
+	FF_NR_KINDS,
+	FF_KIND_NONE = 0xff,
+};
+
+enum ff_pstate {
+	FF_PS_FREE,  /* in a buddy block */
+	FF_PS_HEAD,  /* head of a large folio */
+	FF_PS_TAIL,  /* tail of a large folio */
+	FF_PS_SMALL, /* order-0 allocated page */
+};
+
+struct ff_ref_page {
+	uint8_t state;    /* enum ff_pstate */
+	uint8_t pad[3];
+	uint32_t obj;     /* object id owning the pfn (valid unless FREE) */
+	int32_t mapcount; /* PTE mappings of this page */
+};
+
+/* A live folio as the reference model sees it. */
+struct ff_obj {
+	uint32_t id;          /* unique per world, never reused */
+	uint32_t pfn;         /* head pfn */
+	uint8_t order;
+	uint8_t kind;         /* enum ff_kind */
+	uint8_t type;         /* PGTY_* the first page carries, 0 = none */
+	uint8_t charged;      /* memcg charged */
+	int32_t hrefs;        /* references held through handles */
+	int32_t cache_refs;   /* page-cache references (nr pages when cached) */
+	int32_t pte_maps;     /* PTE mappings, all pages */
+	int32_t pmd_maps;     /* entire (PMD) mappings */
+	uint32_t mapping_id;  /* anon_vma id or file id */
+	unsigned long index;
+};
+
+struct ff_stats {
+	uint64_t steps, ops_ok, ops_refused, checks, sweeps;
+};
+
+struct ff_world {
+	struct ff_config cfg;
+	struct page *memmap;
+	unsigned long nr_memmap; /* pfns in the memmap (all regions) */
+
+	/* buddy allocator (mm/page_alloc.c) */
+	struct list_head free_area[FF_MAX_ORDER + 1];
+	unsigned long nr_free[FF_MAX_ORDER + 1];
+
+	/* objects */
+	struct address_space files[FF_NR_FILES];
+	struct anon_vma anon_vmas[FF_NR_ANON_VMAS];
+	struct ff_vma vmas[FF_NR_VMAS];
+	struct mem_cgroup memcg;
+
+	/* page tables stand-in */
+	struct ff_map maps[FF_MAX_MAPS];
+	uint32_t nr_maps;
+
+	/* reference model */
+	struct ff_ref_page *ref;  /* nr_memmap entries */
+	struct ff_obj *objs;      /* live set, in creation order */
+	uint32_t nr_objs, cap_objs;
+	uint32_t next_obj_id;
+
+	/* checker bookkeeping */
+	uint32_t *touched;        /* pfns touched this step */
+	uint32_t nr_touched;
+	uint8_t *touched_mark;    /* per pfn: already in touched[] */
+
+	/* failure state (fail.h) */
+	struct ff_failure fail;
+	jmp_buf *bug_jmp;         /* set while an op runs: VM_BUG_ON exits */
+
+	struct ff_stats stats;
+};
+
+/* The world the modelled kernel code runs in (it has no world argument). */
+extern struct ff_world *ff_cur;
+
+#define mem_map (ff_cur->memmap)
+#define pfn_to_page(pfn) (&ff_cur->memmap[(pfn)])
+#define page_to_pfn(page) ((unsigned long)((page) - ff_cur->memmap))
+#define folio_pfn(folio) page_to_pfn(&(folio)->page)
+#define pfn_folio(pfn) page_folio(pfn_to_page(pfn))
+
+struct ff_world *ff_world_create(const struct ff_config *cfg);
+/* Tears down every live object through the modelled kernel paths; with
+ * check, sweeps and checks I_LEAK.  Returns false if a failure was
+ * recorded. */
+bool ff_world_teardown(struct ff_world *w, bool check);
+void ff_world_destroy(struct ff_world *w);
+
+void ff_touch(struct ff_world *w, unsigned long pfn, unsigned long nr);
+
+#endif

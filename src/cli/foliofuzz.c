@@ -1,0 +1,520 @@
+/*
+ * foliofuzz - the command line (DESIGN §9).
+ *
+ *   foliofuzz decode IN [-o OUT]      bytes -> text trace
+ *   foliofuzz encode IN.trace -o OUT  text trace -> canonical bytes
+ *   foliofuzz run IN [--bugs=LIST] [--verbose] [--pfns=N]
+ *   foliofuzz explain ID | --list
+ *   foliofuzz gen --seed=S --len=L [-o OUT] [--text]
+ *   foliofuzz bench [--seconds=S] [--len=L] [--seed=S] [--pfns=N]
+ *
+ * Exit status: 0 when every invariant held, 1 with a report on a
+ * violation, 2 on bad usage or a malformed input file.
+ */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "foliofuzz/harness.h"
+
+#define EXIT_VIOLATION 1
+#define EXIT_USAGE 2
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "foliofuzz: %s\n", msg);
+	fprintf(stderr,
+		"usage: foliofuzz decode IN [-o OUT]\n"
+		"       foliofuzz encode IN.trace -o OUT\n"
+		"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
+		"[--pfns=N]\n"
+		"       foliofuzz explain ID | --list\n"
+		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text]\n"
+		"       foliofuzz bench [--seconds=S] [--len=L] [--seed=S] "
+		"[--pfns=N]\n");
+	return EXIT_USAGE;
+}
+
+/* Reads a whole file; NULL with a message on error. */
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (!f) {
+		fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t got;
+
+		if (n == cap) {
+			uint8_t *nb;
+
+			cap = cap ? cap * 2 : 4096;
+			if (cap > (64u << 20)) {
+				fprintf(stderr, "foliofuzz: %s: too large\n",
+					path);
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			nb = realloc(buf, cap + 1);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "foliofuzz: %s: read error\n", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	if (!buf)
+		buf = malloc(1);
+	if (buf)
+		buf[n] = 0;
+	*size = n;
+	return buf;
+}
+
+/* Loads IN as a program: a text trace or raw bytes.  2 on error. */
+static int load_prog(const char *path, struct ff_prog *prog)
+{
+	size_t size;
+	uint8_t *data = read_file(path, &size);
+	char err[512];
+	int rc = 0;
+
+	if (!data)
+		return EXIT_USAGE;
+	if (ff_is_text_trace(data, size, path)) {
+		if (ff_trace_parse((const char *)data, size, path, prog, err,
+				   sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			rc = EXIT_USAGE;
+		}
+	} else {
+		ff_decode(data, size, prog);
+	}
+	free(data);
+	return rc;
+}
+
+static FILE *open_out(const char *path)
+{
+	FILE *f;
+
+	if (!path || strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, "wb");
+	if (!f)
+		fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+static int close_out(FILE *f, const char *path)
+{
+	if (f == stdout)
+		return fflush(f) ? EXIT_USAGE : 0;
+	if (fclose(f)) {
+		fprintf(stderr, "foliofuzz: %s: write error\n", path);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Bug knobs (DESIGN §8).  None exist yet: every name is unknown. */
+static int parse_bugs(const char *list, uint64_t *bugs)
+{
+	*bugs = 0;
+	if (!list || !*list)
+		return 0;
+	if (strcmp(list, "help") == 0) {
+		printf("bug knobs: none in this build\n");
+		return 1;
+	}
+	fprintf(stderr, "foliofuzz: unknown bug knob in '%s' "
+			"(see --bugs=help)\n",
+		list);
+	return -1;
+}
+
+static int cmd_decode(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL;
+	struct ff_prog prog;
+	size_t size;
+	uint8_t *data;
+	FILE *f;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage("decode: unknown option");
+		else if (!in)
+			in = argv[i];
+		else
+			return usage("decode: one input only");
+	}
+	if (!in)
+		return usage("decode: missing input");
+	data = read_file(in, &size);
+	if (!data)
+		return EXIT_USAGE;
+	ff_prog_init(&prog);
+	ff_decode(data, size, &prog);
+	free(data);
+	f = open_out(out);
+	if (!f) {
+		ff_prog_free(&prog);
+		return EXIT_USAGE;
+	}
+	ff_trace_print(f, &prog, prog.nr);
+	ff_prog_free(&prog);
+	return close_out(f, out);
+}
+
+static int cmd_encode(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL;
+	struct ff_prog prog;
+	uint8_t *buf;
+	size_t n;
+	FILE *f;
+	int rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return usage("encode: unknown option");
+		else if (!in)
+			in = argv[i];
+		else
+			return usage("encode: one input only");
+	}
+	if (!in || !out)
+		return usage("encode: needs IN and -o OUT");
+	ff_prog_init(&prog);
+	rc = load_prog(in, &prog);
+	if (rc) {
+		ff_prog_free(&prog);
+		return rc;
+	}
+	n = ff_encode(&prog, NULL, 0);
+	buf = malloc(n + 1);
+	if (!buf) {
+		ff_prog_free(&prog);
+		return EXIT_USAGE;
+	}
+	ff_encode(&prog, buf, n);
+	ff_prog_free(&prog);
+	f = open_out(out);
+	if (!f) {
+		free(buf);
+		return EXIT_USAGE;
+	}
+	if (n && fwrite(buf, 1, n, f) != n)
+		rc = EXIT_USAGE;
+	free(buf);
+	return close_out(f, out) ? EXIT_USAGE : rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *in = NULL, *bugs = getenv("FOLIOFUZZ_BUGS");
+	struct ff_run_opts o;
+	struct ff_result res;
+	struct ff_prog prog;
+	unsigned long v;
+	int rc;
+
+	ff_run_opts_default(&o);
+	o.report = stdout;
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--bugs=", 7) == 0)
+			bugs = argv[i] + 7;
+		else if (strcmp(argv[i], "--verbose") == 0)
+			o.verbose = stdout;
+		else if (strncmp(argv[i], "--pfns=", 7) == 0) {
+			if (!parse_uint(argv[i] + 7, 1u << 20, &v) || v < 1)
+				return usage("run: --pfns needs 1..1048576");
+			o.cfg.nr_pfns = (uint32_t)v;
+		} else if (argv[i][0] == '-' && argv[i][1])
+			return usage("run: unknown option");
+		else if (!in)
+			in = argv[i];
+		else
+			return usage("run: one input only");
+	}
+	rc = parse_bugs(bugs, &o.cfg.bugs);
+	if (rc > 0)
+		return 0;
+	if (rc < 0)
+		return EXIT_USAGE;
+	if (!in)
+		return usage("run: missing input");
+	ff_prog_init(&prog);
+	rc = load_prog(in, &prog);
+	if (rc) {
+		ff_prog_free(&prog);
+		return rc;
+	}
+	ff_run(&o, &prog, &res);
+	printf("%s: %zu ops, %zu ok, %zu refused: %s\n", in, prog.nr, res.ok,
+	       res.refused,
+	       res.inv == FF_INV_NONE ? "all invariants held" :
+					ff_invs[res.inv].id);
+	ff_prog_free(&prog);
+	return res.inv == FF_INV_NONE ? 0 : EXIT_VIOLATION;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	int id;
+
+	if (argc != 1)
+		return usage("explain: needs one invariant id");
+	if (strcmp(argv[0], "--list") == 0) {
+		for (int i = 0; i < FF_NR_INVS; i++)
+			printf("%-18s %s\n", ff_invs[i].id,
+			       ff_invs[i].statement);
+		return 0;
+	}
+	id = ff_inv_lookup(argv[0]);
+	if (id == FF_INV_NONE) {
+		fprintf(stderr,
+			"foliofuzz: unknown invariant '%s' "
+			"(foliofuzz explain --list)\n",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	printf("%s\n  holds:  %s\n  kernel: %s\n", ff_invs[id].id,
+	       ff_invs[id].statement, ff_invs[id].kernel);
+	return 0;
+}
+
+/* xorshift64*: deterministic, seeded, no libc state. */
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A random program of len ops: random bytes, decoded (no feedback). */
+static void gen_prog(uint64_t *rng, size_t len, struct ff_prog *prog)
+{
+	size_t n = len * (1 + FF_MAX_ARGS);
+	uint8_t *bytes = malloc(n);
+
+	if (!bytes)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		bytes[i] = (uint8_t)(rng_next(rng) >> 56);
+	ff_decode(bytes, n, prog);
+	if (prog->nr > len)
+		prog->nr = len;
+	free(bytes);
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	unsigned long seed = 1, len = 64;
+	const char *out = NULL;
+	bool text = false;
+	struct ff_prog prog;
+	uint64_t rng;
+	FILE *f;
+
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--seed=", 7) == 0) {
+			if (!parse_uint(argv[i] + 7, ~0UL, &seed))
+				return usage("gen: bad --seed");
+		} else if (strncmp(argv[i], "--len=", 6) == 0) {
+			if (!parse_uint(argv[i] + 6, FF_MAX_PROG, &len))
+				return usage("gen: --len needs 0..4096");
+		} else if (strcmp(argv[i], "--text") == 0) {
+			text = true;
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			return usage("gen: unknown option");
+		}
+	}
+	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	ff_prog_init(&prog);
+	gen_prog(&rng, len, &prog);
+	f = open_out(out);
+	if (!f) {
+		ff_prog_free(&prog);
+		return EXIT_USAGE;
+	}
+	if (text) {
+		ff_trace_print(f, &prog, prog.nr);
+	} else {
+		size_t n = ff_encode(&prog, NULL, 0);
+		uint8_t *buf = malloc(n + 1);
+
+		if (!buf)
+			abort();
+		ff_encode(&prog, buf, n);
+		fwrite(buf, 1, n, f);
+		free(buf);
+	}
+	ff_prog_free(&prog);
+	return close_out(f, out);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Runs random programs for about `seconds`; returns steps/s. */
+static double bench_one(const struct ff_run_opts *o, uint64_t seed,
+			size_t len, double seconds, size_t *mix, int *bad)
+{
+	uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	struct ff_prog prog;
+	size_t steps = 0;
+	double t0 = now(), t;
+
+	ff_prog_init(&prog);
+	do {
+		struct ff_result res;
+
+		for (int batch = 0; batch < 64; batch++) {
+			gen_prog(&rng, len, &prog);
+			ff_run(o, &prog, &res);
+			steps += prog.nr;
+			for (size_t k = 0; mix && k < prog.nr; k++)
+				mix[prog.ops[k].code]++;
+			if (res.inv != FF_INV_NONE) {
+				*bad = 1;
+				break;
+			}
+		}
+		t = now() - t0;
+	} while (t < seconds && !*bad);
+	ff_prog_free(&prog);
+	return (double)steps / t;
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+	unsigned long seed = 1, len = 64, pfns = 512;
+	double seconds = 3;
+	size_t mix[FF_NR_OPS] = {0}, total = 0;
+	struct ff_run_opts o;
+	double checked, raw;
+	int bad = 0;
+
+	for (int i = 0; i < argc; i++) {
+		unsigned long v;
+
+		if (strncmp(argv[i], "--seconds=", 10) == 0) {
+			if (!parse_uint(argv[i] + 10, 3600, &v) || !v)
+				return usage("bench: --seconds needs 1..3600");
+			seconds = (double)v;
+		} else if (strncmp(argv[i], "--len=", 6) == 0) {
+			if (!parse_uint(argv[i] + 6, FF_MAX_PROG, &len) || !len)
+				return usage("bench: --len needs 1..4096");
+		} else if (strncmp(argv[i], "--seed=", 7) == 0) {
+			if (!parse_uint(argv[i] + 7, ~0UL, &seed))
+				return usage("bench: bad --seed");
+		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
+			if (!parse_uint(argv[i] + 7, 1u << 20, &pfns) ||
+			    pfns < 64)
+				return usage("bench: --pfns needs 64..1048576");
+		} else {
+			return usage("bench: unknown option");
+		}
+	}
+	ff_run_opts_default(&o);
+	o.cfg.nr_pfns = (uint32_t)pfns;
+	o.report = stderr;
+	checked = bench_one(&o, seed, len, seconds, mix, &bad);
+	o.check = 0;
+	raw = bench_one(&o, seed, len, seconds, NULL, &bad);
+	for (int c = 0; c < FF_NR_OPS; c++)
+		total += mix[c];
+	printf("bench: pfns=%lu len=%lu seed=%lu seconds=%.0f\n", pfns, len,
+	       seed, seconds);
+	printf("op mix:");
+	for (int c = 0; c < FF_NR_OPS; c++)
+		printf(" %s=%.1f%%", ff_op_table[c].name,
+		       total ? 100.0 * (double)mix[c] / (double)total : 0.0);
+	printf("\nchecked steps/s: %.0f\nunchecked ops/s: %.0f\n", checked,
+	       raw);
+	if (bad) {
+		fprintf(stderr, "bench: an invariant broke (report above)\n");
+		return EXIT_VIOLATION;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2)
+		return usage(NULL);
+	cmd = argv[1];
+	if (strcmp(cmd, "decode") == 0)
+		return cmd_decode(argc - 2, argv + 2);
+	if (strcmp(cmd, "encode") == 0)
+		return cmd_encode(argc - 2, argv + 2);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(cmd, "explain") == 0)
+		return cmd_explain(argc - 2, argv + 2);
+	if (strcmp(cmd, "gen") == 0)
+		return cmd_gen(argc - 2, argv + 2);
+	if (strcmp(cmd, "bench") == 0)
+		return cmd_bench(argc - 2, argv + 2);
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+		usage(NULL);
+		return 0;
+	}
+	return usage("unknown command");
+}

@@ -1,0 +1,415 @@
+/*
+ * check.c - the invariant checker (ids in invariants.def).
+ *
+ * After every step the checker looks at what the step touched: each
+ * touched pfn that the reference model says is free is checked as a free
+ * page inside a buddy block, and each live object owning a touched pfn is
+ * checked whole, bits against the reference model.  A full sweep walks
+ * every pfn, every free list and every object; it runs every
+ * cfg.sweep_every steps and at the end of an input.
+ *
+ * Every pointer read out of struct page bits is range-checked before it is
+ * followed, so a corrupted state is reported, not dereferenced.
+ */
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+#include "foliofuzz/list.h"
+#include "foliofuzz/mm.h"
+#include "foliofuzz/refmodel.h"
+
+static unsigned long nr_ram(const struct ff_world *w)
+{
+	return w->cfg.nr_pfns;
+}
+
+/* Is p a struct page pointer into this memmap? */
+static bool in_memmap(const struct ff_world *w, const void *p)
+{
+	uintptr_t a = (uintptr_t)p, base = (uintptr_t)w->memmap;
+
+	return a >= base && a < base + w->nr_memmap * sizeof(struct page) &&
+	       (a - base) % sizeof(struct page) == 0;
+}
+
+/* The free block [*base, *base + 2^order) containing pfn, from the bits. */
+static bool find_buddy_block(const struct ff_world *w, unsigned long pfn,
+			     unsigned long *base, unsigned int *order)
+{
+	for (unsigned int o = 0; o <= w->cfg.max_order; o++) {
+		unsigned long b = pfn & ~((1UL << o) - 1);
+		const struct page *p = &w->memmap[b];
+
+		if (PageBuddy(p) && buddy_order(p) == o) {
+			*base = b;
+			*order = o;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A page the model says is free. */
+static void check_free_page(struct ff_world *w, unsigned long pfn)
+{
+	const struct page *p = &w->memmap[pfn];
+	unsigned long base;
+	unsigned int order;
+
+	if (!find_buddy_block(w, pfn, &base, &order)) {
+		if (p->_refcount || PageHead(p) || PageTail(p) || p->mapping)
+			ff_fail(I_MODEL, p,
+				"pfn %lu: the model says free, the bits say "
+				"allocated (refcount %d, flags 0x%lx)",
+				pfn, p->_refcount, p->flags);
+		else
+			ff_fail(I_PFN_STATE, p,
+				"pfn %lu is free but in no buddy block", pfn);
+		return;
+	}
+	if (pfn != base && p->page_type != UINT_MAX) {
+		ff_fail(PageBuddy(p) ? I_BUDDY_ALIGN : I_BUDDY_TYPE, p,
+			"pfn %lu inside the order-%u free block at %lu has "
+			"page_type 0x%08x",
+			pfn, order, base, p->page_type);
+		return;
+	}
+	if (p->_refcount != 0 || p->mapping || p->memcg_data ||
+	    (p->compound_head & 1) || (p->flags & PAGE_FLAGS_CHECK_AT_PREP)) {
+		char m[FF_SYM_LEN], c[FF_SYM_LEN];
+
+		ff_fail(I_BUDDY_STATE, p,
+			"free pfn %lu: refcount %d mapping %s memcg 0x%lx "
+			"compound_head %s flags 0x%lx",
+			pfn, p->_refcount, ff_sym((unsigned long)p->mapping, m),
+			p->memcg_data, ff_sym(p->compound_head, c), p->flags);
+	}
+}
+
+static unsigned long expected_mapping(const struct ff_world *w,
+				      const struct ff_obj *o)
+{
+	if (o->kind == FF_KIND_ANON)
+		return (unsigned long)&w->anon_vmas[o->mapping_id] +
+		       FOLIO_MAPPING_ANON;
+	if (o->kind == FF_KIND_FILE)
+		return (unsigned long)&w->files[o->mapping_id];
+	return 0;
+}
+
+static void check_tail(struct ff_world *w, const struct ff_obj *o,
+		       unsigned long i)
+{
+	const struct page *head = &w->memmap[o->pfn];
+	const struct page *p = head + i;
+	const struct page *h = (const struct page *)(p->compound_head - 1);
+	char sym[FF_SYM_LEN];
+
+	if (!(p->compound_head & 1)) {
+		ff_fail(I_COMPOUND_TAIL, p,
+			"pfn %lu: tail %lu of the folio at %u is not PageTail "
+			"(compound_head %s)",
+			o->pfn + i, i, o->pfn, ff_sym(p->compound_head, sym));
+		return;
+	}
+	if (!in_memmap(w, h) || !PageHead(h) ||
+	    p < h || p >= h + (1L << compound_order(h))) {
+		ff_fail(I_PAGE_FOLIO, p,
+			"pfn %lu: page_folio() is %s, not a head whose "
+			"folio holds this page",
+			o->pfn + i, ff_sym((unsigned long)h, sym));
+		return;
+	}
+	if (h != head) {
+		ff_fail(I_COMPOUND_TAIL, p,
+			"pfn %lu: compound_head names pfn %ld, not %u",
+			o->pfn + i, (long)(h - w->memmap), o->pfn);
+		return;
+	}
+	if (i >= 2 && (p->flags & BIT(PG_head))) {
+		ff_fail(I_COMPOUND_TAIL, p, "pfn %lu: tail has PG_head",
+			o->pfn + i);
+		return;
+	}
+	if (page_has_type(p)) {
+		ff_fail(I_TYPE_TAIL, p, "pfn %lu: tail %lu has page_type 0x%08x",
+			o->pfn + i, i, p->page_type);
+		return;
+	}
+	if (p->_refcount != 0)
+		ff_fail(I_TAIL_REFCOUNT, p, "pfn %lu: tail refcount %d",
+			o->pfn + i, p->_refcount);
+	else if (i >= 3 && p->mapping != TAIL_MAPPING)
+		ff_fail(I_TAIL_MAPPING, p, "pfn %lu: tail mapping %s",
+			o->pfn + i, ff_sym((unsigned long)p->mapping, sym));
+}
+
+static void check_mapcounts(struct ff_world *w, const struct ff_obj *o)
+{
+	const struct folio *folio = (const struct folio *)&w->memmap[o->pfn];
+	unsigned long nr = 1UL << o->order;
+	int pages_mapped = 0;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		const struct page *p = &w->memmap[o->pfn + i];
+		int want = w->ref[o->pfn + i].mapcount;
+
+		if (i == 0 && o->type)
+			continue; /* the type overlays the head's mapcount */
+		if (page_mapcount(p) != want) {
+			ff_fail(I_MAPCOUNT, p,
+				"pfn %lu: mapcount %d, the model holds %d "
+				"mappings",
+				o->pfn + i, page_mapcount(p), want);
+			return;
+		}
+		pages_mapped += want > 0;
+	}
+	if (!o->order)
+		return;
+	if (folio_large_mapcount(folio) != o->pte_maps + o->pmd_maps ||
+	    folio_entire_mapcount(folio) != o->pmd_maps ||
+	    folio->_nr_pages_mapped !=
+		    pages_mapped + (o->pmd_maps ? ENTIRELY_MAPPED : 0))
+		ff_fail(I_LARGE_MAPCOUNT, &folio->page,
+			"folio %u: large_mapcount %d entire %d nr_pages_mapped "
+			"0x%x; the model holds %d PTE + %d PMD mappings over "
+			"%d pages",
+			o->pfn, folio_large_mapcount(folio),
+			folio_entire_mapcount(folio), folio->_nr_pages_mapped,
+			o->pte_maps, o->pmd_maps, pages_mapped);
+}
+
+/* One live object, bits against the reference model. */
+static void check_obj(struct ff_world *w, const struct ff_obj *o)
+{
+	const struct page *head = &w->memmap[o->pfn];
+	const struct folio *folio = (const struct folio *)head;
+	unsigned long nr = 1UL << o->order;
+	unsigned long want_map = expected_mapping(w, o);
+
+	if (PageTail(head) || PageHead(head) != (o->order > 0) ||
+	    (o->order && folio_large_order(folio) != o->order)) {
+		ff_fail(I_MODEL, head,
+			"pfn %u: the model has an order-%u %s folio here; the "
+			"bits say %s, order %u",
+			o->pfn, o->order, ff_kind_names[o->kind],
+			PageTail(head)	 ? "tail" :
+			PageHead(head)	 ? "head" :
+			PageBuddy(head) ? "free" :
+					  "small page",
+			compound_order(head));
+		return;
+	}
+	if (o->order) {
+		if ((o->pfn & (nr - 1)) || o->order > w->cfg.max_order ||
+		    folio->_nr_pages != nr) {
+			ff_fail(I_COMPOUND_HEAD, head,
+				"folio %u: order %u, _nr_pages %u", o->pfn,
+				o->order, folio->_nr_pages);
+			return;
+		}
+		for (unsigned long i = 1; i < nr && !ff_failed(); i++)
+			check_tail(w, o, i);
+		if (ff_failed())
+			return;
+	}
+	if (head->_refcount < 0 || head->_refcount != ff_obj_expected_refs(o)) {
+		ff_fail(I_REFCOUNT, head,
+			"folio %u: refcount %d; the model holds %d (handles %d, "
+			"page cache %d, PTEs %d, PMDs %d)",
+			o->pfn, head->_refcount, ff_obj_expected_refs(o),
+			o->hrefs, o->cache_refs, o->pte_maps, o->pmd_maps);
+		return;
+	}
+	if (o->type ? !page_test_type(head, o->type) :
+		      page_has_type(head)) {
+		ff_fail(I_TYPE_TAIL, head,
+			"pfn %u: page_type 0x%08x; the model gave type 0x%02x",
+			o->pfn, head->page_type, o->type);
+		return;
+	}
+	if (o->type && (o->pte_maps || o->pmd_maps)) {
+		ff_fail(I_TYPE_MAPPED, head, "pfn %u: typed and mapped",
+			o->pfn);
+		return;
+	}
+	check_mapcounts(w, o);
+	if (ff_failed())
+		return;
+	if ((unsigned long)head->mapping != want_map) {
+		char a[FF_SYM_LEN], b[FF_SYM_LEN];
+
+		ff_fail(I_MAPPING_KIND, head,
+			"folio %u (%s): mapping %s, the model expects %s",
+			o->pfn, ff_kind_names[o->kind],
+			ff_sym((unsigned long)head->mapping, a),
+			ff_sym(want_map, b));
+		return;
+	}
+	if (ff_kind_is_mapped(o->kind) && head->index != o->index) {
+		ff_fail(I_INDEX, head, "folio %u: index %lu, the model has %lu",
+			o->pfn, head->index, o->index);
+		return;
+	}
+	if ((head->flags & PAGE_FLAGS_CHECK_AT_FREE) ||
+	    (ff_kind_is_mapped(o->kind) &&
+	     !(head->flags & BIT(PG_uptodate))) ||
+	    ((o->kind == FF_KIND_ANON) != !!(head->flags & BIT(PG_swapbacked)))) {
+		ff_fail(I_FLAGS, head, "folio %u (%s): flags 0x%lx", o->pfn,
+			ff_kind_names[o->kind], head->flags);
+		return;
+	}
+	if (head->memcg_data !=
+	    (o->charged ? (unsigned long)&w->memcg : 0UL)) {
+		char m[FF_SYM_LEN];
+
+		ff_fail(I_MEMCG, head, "folio %u: memcg_data %s, charged=%d",
+			o->pfn, ff_sym(head->memcg_data, m), o->charged);
+	}
+}
+
+void ff_check_step(struct ff_world *w)
+{
+	uint32_t seen[64];
+	uint32_t nseen = 0;
+
+	w->stats.checks++;
+	for (uint32_t t = 0; t < w->nr_touched && !ff_failed(); t++) {
+		uint32_t pfn = w->touched[t];
+		long idx;
+		bool dup = false;
+
+		if (w->ref[pfn].state == FF_PS_FREE) {
+			check_free_page(w, pfn);
+			continue;
+		}
+		idx = ff_obj_index_of(w, pfn);
+		if (idx < 0) {
+			ff_fail(I_MODEL, &w->memmap[pfn],
+				"pfn %u: owner #%u is not live", pfn,
+				w->ref[pfn].obj);
+			break;
+		}
+		for (uint32_t s = 0; s < nseen; s++)
+			dup |= seen[s] == w->objs[idx].id;
+		if (dup)
+			continue;
+		if (nseen < 64)
+			seen[nseen++] = w->objs[idx].id;
+		check_obj(w, &w->objs[idx]);
+	}
+	for (uint32_t t = 0; t < w->nr_touched; t++)
+		w->touched_mark[w->touched[t]] = 0;
+	w->nr_touched = 0;
+}
+
+static void check_free_lists(struct ff_world *w, const unsigned long *blocks)
+{
+	for (unsigned int o = 0; o <= w->cfg.max_order && !ff_failed(); o++) {
+		const struct list_head *area = &w->free_area[o];
+		const struct list_head *e = area;
+		unsigned long n = 0;
+
+		do {
+			const struct list_head *next = e->next;
+			const struct page *p;
+
+			if (next == area)
+				break;
+			p = list_entry(next, struct page, buddy_list);
+			if (!in_memmap(w, p) || next->prev != e ||
+			    !PageBuddy(p) || buddy_order(p) != o) {
+				char sym[FF_SYM_LEN];
+
+				ff_fail(I_BUDDY_LIST,
+					in_memmap(w, p) ? p : NULL,
+					"free list of order %u: bad entry %s "
+					"after %lu entries",
+					o, ff_sym((unsigned long)next, sym), n);
+				return;
+			}
+			e = next;
+		} while (++n <= nr_ram(w));
+		if (area->prev != e || n != w->nr_free[o] || n != blocks[o])
+			ff_fail(I_BUDDY_LIST, NULL,
+				"free list of order %u: %lu entries, nr_free "
+				"%lu, %lu free blocks in the memmap",
+				o, n, w->nr_free[o], blocks[o]);
+	}
+}
+
+void ff_check_full(struct ff_world *w)
+{
+	unsigned long blocks[FF_MAX_ORDER + 1] = {0};
+	unsigned long pfn = 0;
+
+	w->stats.sweeps++;
+	while (pfn < nr_ram(w) && !ff_failed()) {
+		const struct page *p = &w->memmap[pfn];
+		const struct ff_ref_page *r = &w->ref[pfn];
+
+		if (PageBuddy(p)) {
+			unsigned long o = buddy_order(p), nr;
+
+			if (o > w->cfg.max_order || (pfn & ((1UL << o) - 1)) ||
+			    pfn + (1UL << o) > nr_ram(w)) {
+				ff_fail(I_BUDDY_ALIGN, p,
+					"free block at pfn %lu has order %lu",
+					pfn, o);
+				return;
+			}
+			nr = 1UL << o;
+			if (o < w->cfg.max_order &&
+			    (pfn ^ nr) + nr <= nr_ram(w) &&
+			    PageBuddy(&w->memmap[pfn ^ nr]) &&
+			    buddy_order(&w->memmap[pfn ^ nr]) == o) {
+				ff_fail(I_BUDDY_MERGED, p,
+					"free blocks at pfn %lu and %lu, both "
+					"order %lu, were not merged",
+					pfn, pfn ^ nr, o);
+				return;
+			}
+			for (unsigned long i = 0; i < nr && !ff_failed(); i++) {
+				if (w->ref[pfn + i].state != FF_PS_FREE)
+					ff_fail(I_MODEL, p + i,
+						"pfn %lu is in a free block; "
+						"the model says object #%u "
+						"owns it",
+						pfn + i, w->ref[pfn + i].obj);
+				else
+					check_free_page(w, pfn + i);
+			}
+			blocks[o]++;
+			pfn += nr;
+			continue;
+		}
+		if (r->state == FF_PS_FREE) {
+			check_free_page(w, pfn); /* reports the mismatch */
+			return;
+		}
+		if (r->state == FF_PS_TAIL || (PageTail(p) && r->state != FF_PS_HEAD)) {
+			char sym[FF_SYM_LEN];
+
+			ff_fail(I_PFN_STATE, p,
+				"pfn %lu: a tail page without its head "
+				"(compound_head %s)",
+				pfn, ff_sym(p->compound_head, sym));
+			return;
+		}
+		{
+			long idx = ff_obj_index_of(w, pfn);
+
+			if (idx < 0) {
+				ff_fail(I_MODEL, p,
+					"pfn %lu: owner #%u is not live", pfn,
+					r->obj);
+				return;
+			}
+			check_obj(w, &w->objs[idx]);
+			pfn += 1UL << w->objs[idx].order;
+		}
+	}
+	if (!ff_failed())
+		check_free_lists(w, blocks);
+}

@@ -1,0 +1,193 @@
+/*
+ * exec.c - the executor: run a program in a fresh world, check after every
+ * step, tear down, and report the first broken invariant.
+ *
+ * The hot loop keeps no copy of the state: when a step fails, the report
+ * replays the program up to the step before it in a second world (same
+ * ops, same state: the model is deterministic) to show "before".
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+#include "foliofuzz/mm.h"
+#include "foliofuzz/refmodel.h"
+
+void ff_run_opts_default(struct ff_run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	ff_config_default(&o->cfg);
+	o->check = 1;
+}
+
+/* Runs one op; a VM_BUG_ON inside it unwinds to here. */
+static int run_op(struct ff_world *w, const struct ff_op *op)
+{
+	jmp_buf jb;
+	int rc;
+
+	w->bug_jmp = &jb;
+	if (setjmp(jb)) {
+		w->bug_jmp = NULL;
+		return -1;
+	}
+	rc = ff_op_table[op->code].exec(w, op);
+	w->bug_jmp = NULL;
+	return rc;
+}
+
+/* Free blocks per order of a fully free world (as ff_buddy_init lays out). */
+static void initial_blocks(const struct ff_config *cfg, unsigned long *blocks)
+{
+	unsigned long pfn = 0;
+
+	while (pfn < cfg->nr_pfns) {
+		unsigned int order = cfg->max_order;
+
+		while (order && ((pfn & ((1UL << order) - 1)) ||
+				 pfn + (1UL << order) > cfg->nr_pfns))
+			order--;
+		blocks[order]++;
+		pfn += 1UL << order;
+	}
+}
+
+static void teardown_objs(struct ff_world *w)
+{
+	jmp_buf jb;
+
+	w->bug_jmp = &jb;
+	if (setjmp(jb) == 0)
+		while (w->nr_objs && !ff_failed())
+			ff_obj_free(w, &w->objs[w->nr_objs - 1]);
+	w->bug_jmp = NULL;
+}
+
+bool ff_world_teardown(struct ff_world *w, bool check)
+{
+	unsigned long blocks[FF_MAX_ORDER + 1] = {0};
+
+	ff_cur = w;
+	teardown_objs(w);
+	if (ff_failed())
+		return false;
+	if (w->nr_objs || w->nr_maps) {
+		ff_fail(I_LEAK, NULL,
+			"%u objects and %u mappings still live after teardown",
+			w->nr_objs, w->nr_maps);
+		return false;
+	}
+	if (!check)
+		return true;
+	ff_check_full(w);
+	if (ff_failed())
+		return false;
+	initial_blocks(&w->cfg, blocks);
+	for (unsigned int o = 0; o <= w->cfg.max_order; o++)
+		if (w->nr_free[o] != blocks[o]) {
+			ff_fail(I_LEAK, NULL,
+				"after teardown %lu free blocks of order %u, "
+				"expected %lu: memory leaked",
+				w->nr_free[o], o, blocks[o]);
+			return false;
+		}
+	return true;
+}
+
+static const char *errno_name(int rc)
+{
+	switch (-rc) {
+	case 0: return "ok";
+	case EINVAL: return "-EINVAL";
+	case EBUSY: return "-EBUSY";
+	case EAGAIN: return "-EAGAIN";
+	case ENOMEM: return "-ENOMEM";
+	case ENOENT: return "-ENOENT";
+	case EEXIST: return "-EEXIST";
+	case 1: return "VM_BUG";
+	default: return "error";
+	}
+}
+
+static void print_verbose(FILE *f, struct ff_world *w, size_t k,
+			  const struct ff_op *op, int rc)
+{
+	fprintf(f, "step %zu: ", k + 1);
+	ff_op_print(f, op);
+	fprintf(f, " -> %s  [live %u, maps %u]\n", errno_name(rc), w->nr_objs,
+		w->nr_maps);
+	for (unsigned long base = 0; base < w->nr_memmap;
+	     base += 1UL << FF_MAX_ORDER) {
+		bool used = false;
+
+		for (unsigned long p = base;
+		     p < base + (1UL << FF_MAX_ORDER) && p < w->nr_memmap; p++)
+			used |= w->ref[p].state != FF_PS_FREE;
+		if (used)
+			ff_dump_row(f, w, base, 1UL << FF_MAX_ORDER);
+	}
+}
+
+/* Rebuilds the state just before step k, for the report. */
+static struct ff_world *replay_before(const struct ff_run_opts *o,
+				      const struct ff_prog *prog, size_t k)
+{
+	struct ff_world *w = ff_world_create(&o->cfg);
+
+	for (size_t i = 0; i < k && i < prog->nr; i++) {
+		run_op(w, &prog->ops[i]);
+		w->nr_touched = 0;
+	}
+	memset(w->touched_mark, 0, w->nr_memmap);
+	return w;
+}
+
+void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
+	    struct ff_result *res)
+{
+	struct ff_world *w = ff_world_create(&o->cfg);
+	uint32_t sweep = o->cfg.sweep_every;
+	size_t k;
+
+	memset(res, 0, sizeof(*res));
+	res->inv = FF_INV_NONE;
+	for (k = 0; k < prog->nr; k++) {
+		int rc = run_op(w, &prog->ops[k]);
+
+		w->stats.steps++;
+		if (rc)
+			res->refused++;
+		else
+			res->ok++;
+		if (o->check && !ff_failed()) {
+			ff_check_step(w);
+			if (sweep && (k + 1) % sweep == 0 && !ff_failed())
+				ff_check_full(w);
+		} else if (!o->check) {
+			for (uint32_t t = 0; t < w->nr_touched; t++)
+				w->touched_mark[w->touched[t]] = 0;
+			w->nr_touched = 0;
+		}
+		if (o->verbose)
+			print_verbose(o->verbose, w, k, &prog->ops[k],
+				      ff_failed() && rc == -1 ? -1 : rc);
+		if (ff_failed())
+			break;
+	}
+	if (!ff_failed())
+		ff_world_teardown(w, o->check);
+	if (ff_failed()) {
+		struct ff_world *before = replay_before(o, prog, k);
+
+		res->inv = w->fail.inv;
+		res->step = k;
+		ff_cur = w;
+		ff_report(o->report ? o->report : stderr, w, before, prog, k);
+		ff_world_destroy(before);
+	} else {
+		res->step = prog->nr;
+	}
+	ff_cur = w;
+	ff_world_destroy(w);
+}

@@ -1,0 +1,70 @@
+/*
+ * fail.c - recording the first broken invariant of an input, and the
+ * invariant table built from invariants.def.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/fail.h"
+#include "foliofuzz/world.h"
+
+const struct ff_inv_info ff_invs[FF_NR_INVS] = {
+#define X(id, stmt, kernel) {#id, stmt, kernel},
+#include "foliofuzz/invariants.def"
+#undef X
+};
+
+int ff_inv_lookup(const char *name)
+{
+	for (int i = 0; i < FF_NR_INVS; i++)
+		if (strcmp(ff_invs[i].id, name) == 0)
+			return i;
+	return FF_INV_NONE;
+}
+
+static void record(int inv, const struct page *page, const char *fmt,
+		   va_list ap)
+{
+	struct ff_world *w = ff_cur;
+
+	if (!w || w->fail.inv != FF_INV_NONE)
+		return;
+	w->fail.inv = inv;
+	w->fail.pfn = -1;
+	if (page && page >= w->memmap && page < w->memmap + w->nr_memmap)
+		w->fail.pfn = (long)(page - w->memmap);
+	vsnprintf(w->fail.msg, sizeof(w->fail.msg), fmt, ap);
+}
+
+void ff_fail(int inv, const struct page *page, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(inv, page, fmt, ap);
+	va_end(ap);
+}
+
+void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(inv, page, fmt, ap);
+	va_end(ap);
+	if (ff_cur && ff_cur->bug_jmp)
+		longjmp(*ff_cur->bug_jmp, 1);
+	/* A VM_BUG outside any op (teardown, unit tests without a jump
+	 * target) has nowhere to unwind to: stop like the kernel does. */
+	fprintf(stderr, "foliofuzz: VM_BUG outside an op: %s\n",
+		ff_cur ? ff_cur->fail.msg : "(no world)");
+	abort();
+}
+
+bool ff_failed(void)
+{
+	return ff_cur && ff_cur->fail.inv != FF_INV_NONE;
+}

@@ -1,0 +1,575 @@
+/*
+ * ops.c - the op table: each op's name, arguments and executor.
+ *
+ * An executor does what a kernel caller would do: it checks the caller's
+ * own preconditions (a refused op returns the kernel's errno and changes
+ * nothing), calls the modelled kernel functions, and then updates the
+ * reference model from what the op means.  It never reads struct page bits
+ * to decide what the reference model should say.
+ */
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+#include "foliofuzz/mm.h"
+#include "foliofuzz/refmodel.h"
+
+const char *const ff_kind_names[FF_NR_KINDS] = {
+	"anon", "file", "slab", "pgtable", "offline", "zsmalloc", "plain",
+};
+
+/* Page types the set_type / clear_type ops may name. */
+static const char *const type_names[] = {
+	"offline", "table", "guard", "zsmalloc", "unaccepted", "large_kmalloc",
+	"slab",
+};
+static const enum pagetype type_values[] = {
+	PGTY_offline,	 PGTY_table,	     PGTY_guard, PGTY_zsmalloc,
+	PGTY_unaccepted, PGTY_large_kmalloc, PGTY_slab,
+};
+#define NR_TYPE_ARGS (sizeof(type_names) / sizeof(type_names[0]))
+
+static struct folio *obj_folio(const struct ff_obj *o)
+{
+	return (struct folio *)pfn_to_page(o->pfn);
+}
+
+static void touch_obj(struct ff_world *w, const struct ff_obj *o)
+{
+	ff_touch(w, o->pfn, 1UL << o->order);
+}
+
+/* ---- alloc */
+
+static struct ff_obj *file_overlap(struct ff_world *w, uint32_t file,
+				   unsigned long index, unsigned long nr)
+{
+	for (uint32_t i = 0; i < w->nr_objs; i++) {
+		struct ff_obj *o = &w->objs[i];
+
+		if (o->kind == FF_KIND_FILE && o->mapping_id == file &&
+		    o->index < index + nr && index < o->index + ff_obj_nr(o))
+			return o;
+	}
+	return NULL;
+}
+
+static int op_alloc(struct ff_world *w, const struct ff_op *op)
+{
+	unsigned int order = op->arg[0];
+	uint8_t kind = op->arg[1];
+	uint32_t sel = op->arg[2];
+	unsigned long nr = 1UL << order;
+	unsigned long index = op->arg[3] & ~(nr - 1);
+	uint8_t type = 0;
+	struct folio *folio;
+	struct page *page;
+	struct ff_obj *o;
+
+	if (order > w->cfg.max_order)
+		return -EINVAL;
+	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
+	     kind == FF_KIND_ZSMALLOC) && order)
+		return -EINVAL;
+	if (kind == FF_KIND_FILE && file_overlap(w, sel % FF_NR_FILES, index, nr))
+		return -EEXIST; /* filemap_add_folio */
+
+	switch (kind) {
+	case FF_KIND_ANON: /* vma_alloc_folio + __folio_set_anon */
+		folio = folio_alloc(order);
+		if (!folio)
+			return -ENOMEM;
+		mem_cgroup_charge(folio, &w->memcg);
+		__folio_set_anon(folio, &w->anon_vmas[sel % FF_NR_ANON_VMAS],
+				 index);
+		folio_set_swapbacked(folio);
+		folio_set_uptodate(folio);
+		break;
+	case FF_KIND_FILE: /* filemap_alloc_folio + filemap_add_folio */
+		folio = folio_alloc(order);
+		if (!folio)
+			return -ENOMEM;
+		folio_set_locked(folio);
+		filemap_add_folio(&w->files[sel % FF_NR_FILES], folio, index);
+		folio_set_uptodate(folio);
+		folio_unlock(folio);
+		break;
+	default:
+		page = __alloc_pages(order, order > 0);
+		if (!page)
+			return -ENOMEM;
+		folio = (struct folio *)page;
+		if (kind == FF_KIND_SLAB) {
+			__folio_set_slab(folio);
+			type = PGTY_slab;
+		} else if (kind == FF_KIND_PGTABLE) { /* pagetable_ctor */
+			__SetPageTable(page);
+			type = PGTY_table;
+		} else if (kind == FF_KIND_OFFLINE) {
+			__SetPageOffline(page);
+			type = PGTY_offline;
+		} else if (kind == FF_KIND_ZSMALLOC) {
+			__SetPageZsmalloc(page);
+			type = PGTY_zsmalloc;
+		}
+		break;
+	}
+	o = ff_obj_new(w, folio_pfn(folio), order,
+		       ff_kind_is_mapped(kind) ? kind : FF_KIND_PLAIN);
+	o->type = type;
+	o->hrefs = 1;
+	if (kind == FF_KIND_ANON) {
+		o->mapping_id = sel % FF_NR_ANON_VMAS;
+		o->index = index;
+		o->charged = 1;
+	} else if (kind == FF_KIND_FILE) {
+		o->mapping_id = sel % FF_NR_FILES;
+		o->index = index;
+		o->charged = 1;
+		o->cache_refs = (int32_t)nr;
+	}
+	return 0;
+}
+
+/* ---- get / put */
+
+static int op_get(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+
+	if (!o)
+		return -ENOENT;
+	if (o->hrefs >= 1024)
+		return -EINVAL; /* the harness never approaches overflow */
+	touch_obj(w, o);
+	folio_get(obj_folio(o));
+	o->hrefs++;
+	return 0;
+}
+
+static int op_put(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+
+	if (!o)
+		return -ENOENT;
+	if (!o->hrefs)
+		return -EINVAL; /* no reference of ours to drop */
+	touch_obj(w, o);
+	o->hrefs--;
+	folio_put(obj_folio(o));
+	ff_obj_settle(w, o);
+	return 0;
+}
+
+/* ---- free: drop everything the harness holds on the object */
+
+static void zap_mappings(struct ff_world *w, struct folio *folio,
+			 struct ff_obj *o)
+{
+	unsigned long pfn = folio_pfn(folio), nr = 1UL << o->order;
+
+	for (uint32_t i = 0; i < w->nr_maps;) {
+		struct ff_map *m = &w->maps[i];
+
+		if (m->pfn < pfn || m->pfn >= pfn + nr) {
+			i++;
+			continue;
+		}
+		if (m->pmd)
+			folio_remove_rmap_pmd(folio);
+		else
+			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
+		folio_put(folio);
+		w->maps[i] = w->maps[--w->nr_maps];
+	}
+	for (unsigned long i = 0; i < nr; i++)
+		w->ref[pfn + i].mapcount = 0;
+	o->pte_maps = 0;
+	o->pmd_maps = 0;
+}
+
+/* Also used by teardown: releases the object through the kernel paths. */
+void ff_obj_free(struct ff_world *w, struct ff_obj *o)
+{
+	struct folio *folio = obj_folio(o);
+	int refs = o->hrefs + 1;
+
+	touch_obj(w, o);
+	folio_get(folio); /* hold it while tearing down */
+	folio_set_locked(folio);
+	zap_mappings(w, folio, o);
+	if (o->kind == FF_KIND_FILE)
+		filemap_remove_folio(folio);
+	if (o->type == PGTY_slab)
+		__folio_clear_slab(folio);
+	else if (o->type == PGTY_table)
+		__ClearPageTable(&folio->page); /* pagetable_dtor */
+	/* Offline and zsmalloc types are sticky until the buddy resets them
+	 * (6.17); typed plain pages rely on that reset too. */
+	folio_unlock(folio);
+	folio_put_refs(folio, refs);
+	ff_obj_release(w, o);
+}
+
+static int op_free(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+
+	if (!o)
+		return -ENOENT;
+	ff_obj_free(w, o);
+	return 0;
+}
+
+/* ---- set_type / clear_type on the first page */
+
+static int op_set_type(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	enum pagetype t = type_values[op->arg[1] % NR_TYPE_ARGS];
+
+	if (!o)
+		return -ENOENT;
+	if (ff_kind_is_mapped(o->kind))
+		return -EINVAL; /* page types never go on mappable folios */
+	if (o->type && o->type != t)
+		return -EBUSY;
+	touch_obj(w, o);
+	ff_page_set_type(pfn_to_page(o->pfn), t);
+	o->type = (uint8_t)t;
+	return 0;
+}
+
+static int op_clear_type(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	enum pagetype t = type_values[op->arg[1] % NR_TYPE_ARGS];
+
+	if (!o)
+		return -ENOENT;
+	if (o->type != t)
+		return -EINVAL; /* only the type's owner clears it */
+	touch_obj(w, o);
+	ff_page_clear_type(pfn_to_page(o->pfn), t);
+	o->type = 0;
+	return 0;
+}
+
+/* ---- map / unmap */
+
+/* The VMA an anon/file object can be mapped in, picked by a byte. */
+static int pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel)
+{
+	int ok[FF_NR_VMAS], n = 0;
+
+	for (int v = 0; v < FF_NR_VMAS; v++) {
+		const struct ff_vma *vma = &w->vmas[v];
+
+		if (o->kind == FF_KIND_ANON &&
+		    vma->anon_vma->id == o->mapping_id)
+			ok[n++] = v;
+		if (o->kind == FF_KIND_FILE && vma->file->id == o->mapping_id)
+			ok[n++] = v;
+	}
+	return n ? ok[sel % n] : -1;
+}
+
+static uint32_t map_slots(const struct ff_world *w)
+{
+	uint32_t slots = 0;
+
+	for (uint32_t i = 0; i < w->nr_maps; i++)
+		slots += w->maps[i].pmd ? 1U << w->cfg.pmd_order : 1;
+	return slots;
+}
+
+static int op_map(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	struct folio *folio;
+	unsigned long nr, first, cnt;
+	int vma;
+
+	if (!o)
+		return -ENOENT;
+	if (!ff_kind_is_mapped(o->kind))
+		return -EINVAL;
+	vma = pick_vma(w, o, op->arg[1]);
+	if (vma < 0)
+		return -EINVAL;
+	folio = obj_folio(o);
+	nr = 1UL << o->order;
+	touch_obj(w, o);
+	if (op->arg[3] == 0) { /* PMD mapping of a PMD-sized folio */
+		if (o->order != w->cfg.pmd_order || o->order == 0)
+			return -EINVAL;
+		if (map_slots(w) + nr > FF_MAX_MAPS ||
+		    o->pmd_maps >= FF_MAX_MAPCOUNT)
+			return -ENOMEM;
+		w->maps[w->nr_maps++] = (struct ff_map){
+			.pfn = o->pfn, .vma = (uint8_t)vma, .pmd = 1};
+		folio_get(folio);
+		if (o->kind == FF_KIND_ANON)
+			folio_add_anon_rmap_pmd(folio);
+		else
+			folio_add_file_rmap_pmd(folio);
+		o->pmd_maps++;
+		return 0;
+	}
+	first = op->arg[2] % nr;
+	cnt = op->arg[3];
+	if (cnt > nr - first)
+		cnt = nr - first;
+	if (map_slots(w) + cnt > FF_MAX_MAPS)
+		return -ENOMEM;
+	for (unsigned long i = first; i < first + cnt; i++)
+		if (w->ref[o->pfn + i].mapcount + o->pmd_maps >= FF_MAX_MAPCOUNT)
+			return -ENOMEM;
+	for (unsigned long i = first; i < first + cnt; i++) {
+		w->maps[w->nr_maps++] = (struct ff_map){
+			.pfn = (uint32_t)(o->pfn + i), .vma = (uint8_t)vma};
+		w->ref[o->pfn + i].mapcount++;
+	}
+	folio_ref_add(folio, (int)cnt);
+	if (o->kind == FF_KIND_ANON)
+		folio_add_anon_rmap_ptes(folio, folio_page(folio, first),
+					 (int)cnt);
+	else
+		folio_add_file_rmap_ptes(folio, folio_page(folio, first),
+					 (int)cnt);
+	o->pte_maps += (int32_t)cnt;
+	return 0;
+}
+
+static int op_unmap(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	struct folio *folio;
+	unsigned long nr, first, last;
+	int vma, removed = 0;
+
+	if (!o)
+		return -ENOENT;
+	if (!ff_kind_is_mapped(o->kind))
+		return -EINVAL;
+	vma = pick_vma(w, o, op->arg[1]);
+	if (vma < 0)
+		return -EINVAL;
+	folio = obj_folio(o);
+	nr = 1UL << o->order;
+	first = op->arg[2] % nr;
+	last = op->arg[3] == 0 ? first : first + op->arg[3] - 1;
+	if (last >= nr)
+		last = nr - 1;
+	touch_obj(w, o);
+	/* zap_pte_range / zap_huge_pmd: rmap first, references after. */
+	for (uint32_t i = 0; i < w->nr_maps;) {
+		struct ff_map *m = &w->maps[i];
+		unsigned long idx = m->pfn - o->pfn;
+
+		if (m->vma != vma || m->pfn < o->pfn || idx >= nr ||
+		    (op->arg[3] == 0) != (m->pmd == 1) ||
+		    (!m->pmd && (idx < first || idx > last))) {
+			i++;
+			continue;
+		}
+		if (m->pmd) {
+			folio_remove_rmap_pmd(folio);
+			o->pmd_maps--;
+		} else {
+			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
+			w->ref[m->pfn].mapcount--;
+			o->pte_maps--;
+		}
+		w->maps[i] = w->maps[--w->nr_maps];
+		removed++;
+		if (op->arg[3] == 0)
+			break; /* one PMD at a time */
+	}
+	if (!removed)
+		return -ENOENT;
+	folio_put_refs(folio, removed);
+	ff_obj_settle(w, o);
+	return 0;
+}
+
+/* ---- split */
+
+static int op_split(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	unsigned int new_order = op->arg[1];
+	struct ff_obj old;
+	struct folio *folio, *keep;
+	unsigned long nr, at, new_nr;
+	uint32_t pos;
+	bool temp;
+	int rc;
+
+	if (!o)
+		return -ENOENT;
+	if (o->order == 0)
+		return -EINVAL; /* callers only split large folios */
+	folio = obj_folio(o);
+	nr = 1UL << o->order;
+	at = op->arg[2] % nr;
+	touch_obj(w, o);
+	temp = o->hrefs == 0; /* the caller must hold a reference */
+	if (temp)
+		folio_get(folio);
+	folio_trylock(folio);
+	rc = split_folio_to_order(folio, new_order, folio_page(folio, at));
+	keep = page_folio(folio_page(folio, at));
+	folio_unlock(keep);
+	if (temp)
+		folio_put(keep);
+	if (rc)
+		return rc;
+
+	/* Reference model: the object becomes 2^(old-new) objects. */
+	old = *o;
+	pos = (uint32_t)(o - w->objs);
+	new_nr = 1UL << new_order;
+	memmove(&w->objs[pos], &w->objs[pos + 1],
+		(w->nr_objs - pos - 1) * sizeof(*o));
+	w->nr_objs--;
+	for (unsigned long i = 0; i < nr; i++) {
+		w->ref[old.pfn + i].mapcount += old.pmd_maps;
+		w->ref[old.pfn + i].state = FF_PS_FREE;
+	}
+	for (unsigned long i = 0; i < nr; i += new_nr) {
+		int32_t maps = 0;
+		int32_t saved[1 << FF_MAX_ORDER];
+		struct ff_obj *n;
+
+		for (unsigned long k = 0; k < new_nr; k++) {
+			saved[k] = w->ref[old.pfn + i + k].mapcount;
+			maps += saved[k];
+		}
+		n = ff_obj_new(w, old.pfn + i, new_order, old.kind);
+		for (unsigned long k = 0; k < new_nr; k++)
+			w->ref[old.pfn + i + k].mapcount = saved[k];
+		n->mapping_id = old.mapping_id;
+		n->index = old.index + i;
+		n->charged = old.charged;
+		n->type = i == 0 ? old.type : 0;
+		n->pte_maps = maps;
+		n->cache_refs = old.kind == FF_KIND_FILE ? (int32_t)new_nr : 0;
+		n->hrefs = (at >= i && at < i + new_nr) ? old.hrefs : 0;
+		ff_obj_settle(w, n);
+	}
+	return 0;
+}
+
+/* ---- migrate */
+
+static int op_migrate(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	struct folio *src, *dst = NULL;
+	unsigned long nr;
+	bool temp;
+	int rc;
+
+	if (!o)
+		return -ENOENT;
+	if (!ff_kind_is_mapped(o->kind))
+		return -EINVAL; /* only LRU folios in this model */
+	src = obj_folio(o);
+	nr = 1UL << o->order;
+	touch_obj(w, o);
+	temp = o->hrefs == 0; /* isolation takes a reference */
+	if (temp)
+		folio_get(src);
+	folio_trylock(src);
+	rc = migrate_pages_one(src, &dst);
+	folio_unlock(src);
+	if (rc) {
+		if (temp)
+			folio_put(src);
+		return rc;
+	}
+	touch_obj(w, o);
+	ff_touch(w, folio_pfn(dst), nr);
+	if (temp)
+		folio_put(dst); /* the new folio's allocation reference */
+	folio_put(src);         /* isolation reference: frees src */
+
+	/* Reference model: same object, new pfns. */
+	{
+		unsigned long spfn = o->pfn, dpfn = folio_pfn(dst);
+		int32_t saved[1 << FF_MAX_ORDER];
+		struct ff_obj keep = *o;
+		uint32_t pos = (uint32_t)(o - w->objs);
+		struct ff_obj *n;
+
+		for (unsigned long i = 0; i < nr; i++) {
+			saved[i] = w->ref[spfn + i].mapcount;
+			w->ref[spfn + i].state = FF_PS_FREE;
+			w->ref[spfn + i].mapcount = 0;
+		}
+		n = ff_obj_new(w, dpfn, keep.order, keep.kind);
+		for (unsigned long i = 0; i < nr; i++)
+			w->ref[dpfn + i].mapcount = saved[i];
+		keep.pfn = (uint32_t)dpfn;
+		keep.id = n->id;
+		/* the handle keeps its position in the live set */
+		w->nr_objs--;
+		w->objs[pos] = keep;
+	}
+	return 0;
+}
+
+/* ---- the table */
+
+#define H {"h", 256, NULL}
+
+const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
+	[FF_OP_ALLOC] = {"alloc", 4,
+			 {{"order", FF_MAX_ORDER + 1, NULL},
+			  {"kind", FF_NR_KINDS, ff_kind_names},
+			  {"obj", 256, NULL},
+			  {"index", 256, NULL}},
+			 op_alloc,
+			 "allocate 2^order pages of a kind; obj picks the "
+			 "anon_vma or file, index the page-cache/linear index"},
+	[FF_OP_GET] = {"get", 1, {H}, op_get, "folio_get"},
+	[FF_OP_PUT] = {"put", 1, {H}, op_put,
+		       "folio_put of a handle reference; the last put frees"},
+	[FF_OP_FREE] = {"free", 1, {H}, op_free,
+			"unmap, remove from the page cache, destruct, and drop "
+			"every handle reference"},
+	[FF_OP_SET_TYPE] = {"set_type", 2,
+			    {H, {"type", NR_TYPE_ARGS, type_names}},
+			    op_set_type, "__SetPage<Type> on the first page"},
+	[FF_OP_CLEAR_TYPE] = {"clear_type", 2,
+			      {H, {"type", NR_TYPE_ARGS, type_names}},
+			      op_clear_type,
+			      "__ClearPage<Type> on the first page"},
+	[FF_OP_MAP] = {"map", 4,
+		       {H,
+			{"vma", 256, NULL},
+			{"first", 1 << FF_MAX_ORDER, NULL},
+			{"nr", (1 << FF_MAX_ORDER) + 1, NULL}},
+		       op_map,
+		       "map pages [first, first+nr) by PTE; nr=0 maps the "
+		       "whole PMD-order folio by PMD"},
+	[FF_OP_UNMAP] = {"unmap", 4,
+			 {H,
+			  {"vma", 256, NULL},
+			  {"first", 1 << FF_MAX_ORDER, NULL},
+			  {"nr", (1 << FF_MAX_ORDER) + 1, NULL}},
+			 op_unmap,
+			 "zap PTEs of pages [first, first+nr); nr=0 zaps one "
+			 "PMD mapping"},
+	[FF_OP_SPLIT] = {"split", 3,
+			 {H,
+			  {"order", FF_MAX_ORDER + 1, NULL},
+			  {"at", 1 << FF_MAX_ORDER, NULL}},
+			 op_split,
+			 "split_folio_to_order; the caller's reference stays "
+			 "with the folio holding page 'at'"},
+	[FF_OP_MIGRATE] = {"migrate", 1, {H}, op_migrate,
+			   "migrate to a new RAM folio (migrate_pages, one "
+			   "folio)"},
+};

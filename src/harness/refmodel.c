@@ -1,0 +1,80 @@
+/*
+ * refmodel.c - the reference model's live set and per-pfn owner map.
+ *
+ * Objects are kept in creation order; a handle byte names objs[h % nr], so
+ * any byte still names something.  Ownership conflicts (the allocator
+ * handing out a pfn the model says is owned) are I_MODEL failures.
+ */
+#include <string.h>
+
+#include "foliofuzz/refmodel.h"
+
+struct ff_obj *ff_obj_new(struct ff_world *w, unsigned long pfn,
+			  unsigned int order, uint8_t kind)
+{
+	unsigned long nr = 1UL << order;
+	struct ff_obj *o = &w->objs[w->nr_objs++];
+
+	memset(o, 0, sizeof(*o));
+	o->id = w->next_obj_id++;
+	o->pfn = (uint32_t)pfn;
+	o->order = (uint8_t)order;
+	o->kind = kind;
+	for (unsigned long i = 0; i < nr; i++) {
+		struct ff_ref_page *r = &w->ref[pfn + i];
+
+		if (r->state != FF_PS_FREE)
+			ff_fail(I_MODEL, &w->memmap[pfn + i],
+				"allocator returned pfn %lu, which the model "
+				"says object #%u owns",
+				pfn + i, r->obj);
+		r->state = order == 0 ? FF_PS_SMALL :
+			   i == 0     ? FF_PS_HEAD :
+					FF_PS_TAIL;
+		r->obj = o->id;
+		r->mapcount = 0;
+	}
+	return o;
+}
+
+long ff_obj_index_of(struct ff_world *w, unsigned long pfn)
+{
+	uint32_t id;
+
+	if (pfn >= w->nr_memmap || w->ref[pfn].state == FF_PS_FREE)
+		return -1;
+	id = w->ref[pfn].obj;
+	for (uint32_t i = 0; i < w->nr_objs; i++)
+		if (w->objs[i].id == id)
+			return i;
+	return -1;
+}
+
+struct ff_obj *ff_obj_handle(struct ff_world *w, uint8_t h)
+{
+	if (!w->nr_objs)
+		return NULL;
+	return &w->objs[h % w->nr_objs];
+}
+
+void ff_obj_release(struct ff_world *w, struct ff_obj *o)
+{
+	unsigned long nr = 1UL << o->order;
+	uint32_t idx = (uint32_t)(o - w->objs);
+
+	for (unsigned long i = 0; i < nr; i++) {
+		struct ff_ref_page *r = &w->ref[o->pfn + i];
+
+		r->state = FF_PS_FREE;
+		r->mapcount = 0;
+	}
+	memmove(&w->objs[idx], &w->objs[idx + 1],
+		(w->nr_objs - idx - 1) * sizeof(*o));
+	w->nr_objs--;
+}
+
+void ff_obj_settle(struct ff_world *w, struct ff_obj *o)
+{
+	if (ff_obj_expected_refs(o) == 0)
+		ff_obj_release(w, o);
+}

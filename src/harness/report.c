@@ -1,0 +1,231 @@
+/*
+ * report.c - what a user reads when an invariant breaks.
+ *
+ * The report names the invariant, the failing step and its op, prints the
+ * trace up to that step, and shows the affected pfns before and after the
+ * step as an ASCII page row and as dump_page()-style dumps (after
+ * mm/debug.c __dump_page()).  Pointers into the world print symbolically
+ * (ff_sym), so the same input gives the same report byte for byte.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+#include "foliofuzz/list.h"
+#include "foliofuzz/mm.h"
+
+const char *ff_sym(unsigned long val, char buf[FF_SYM_LEN])
+{
+	const struct ff_world *w = ff_cur;
+	unsigned long mm, mm_end;
+
+	if (val == 0) {
+		snprintf(buf, FF_SYM_LEN, "0");
+		return buf;
+	}
+	if (val == (unsigned long)TAIL_MAPPING) {
+		snprintf(buf, FF_SYM_LEN, "TAIL_MAPPING");
+		return buf;
+	}
+	if (!w) {
+		snprintf(buf, FF_SYM_LEN, "0x%lx", val);
+		return buf;
+	}
+	mm = (unsigned long)w->memmap;
+	mm_end = mm + w->nr_memmap * sizeof(struct page);
+	if (val >= mm && val < mm_end) {
+		unsigned long off = val - mm;
+
+		snprintf(buf, FF_SYM_LEN, "pfn:%lu+%lu",
+			 off / sizeof(struct page), off % sizeof(struct page));
+		return buf;
+	}
+	for (int i = 0; i < FF_NR_FILES; i++)
+		if (val == (unsigned long)&w->files[i]) {
+			snprintf(buf, FF_SYM_LEN, "file%d", i);
+			return buf;
+		}
+	for (int i = 0; i < FF_NR_ANON_VMAS; i++)
+		for (unsigned long b = 0; b < 4; b++)
+			if (val == (unsigned long)&w->anon_vmas[i] + b) {
+				snprintf(buf, FF_SYM_LEN, "anon_vma%d+%lu", i,
+					 b);
+				return buf;
+			}
+	if (val == (unsigned long)&w->memcg) {
+		snprintf(buf, FF_SYM_LEN, "memcg");
+		return buf;
+	}
+	if (val >= (unsigned long)w && val < (unsigned long)(w + 1)) {
+		snprintf(buf, FF_SYM_LEN, "world+0x%lx",
+			 val - (unsigned long)w);
+		return buf;
+	}
+	if (val == (unsigned long)LIST_POISON1 ||
+	    val == (unsigned long)LIST_POISON2) {
+		snprintf(buf, FF_SYM_LEN, "LIST_POISON%d",
+			 val == (unsigned long)LIST_POISON1 ? 1 : 2);
+		return buf;
+	}
+	/* Any other value above the small-integer range is a host pointer
+	 * whose bits vary run to run: hide them. */
+	if (val >= (1UL << 40) && val < (0xdead000000000000UL))
+		snprintf(buf, FF_SYM_LEN, "ptr?");
+	else
+		snprintf(buf, FF_SYM_LEN, "0x%lx", val);
+	return buf;
+}
+
+static const char *const flag_names[NR_PAGEFLAGS] = {
+	"locked",    "writeback", "referenced",	 "uptodate",   "dirty",
+	"lru",	     "head",	  "waiters",	 "active",     "workingset",
+	"owner_priv_1", "owner_2", "arch_1",	 "reserved",   "private",
+	"private_2", "reclaim",	  "swapbacked",	 "unevictable", "dropbehind",
+	"mlocked",   "hwpoison",  "young",	 "idle",       "arch_2",
+	"arch_3",
+};
+
+static const char *type_name(unsigned int page_type)
+{
+	switch (page_type >> 24) {
+	case PGTY_buddy: return "buddy";
+	case PGTY_offline: return "offline";
+	case PGTY_table: return "table";
+	case PGTY_guard: return "guard";
+	case PGTY_hugetlb: return "hugetlb";
+	case PGTY_slab: return "slab";
+	case PGTY_zsmalloc: return "zsmalloc";
+	case PGTY_unaccepted: return "unaccepted";
+	case PGTY_large_kmalloc: return "large_kmalloc";
+	default: return "?";
+	}
+}
+
+/* dump_page() for a page of the current world. */
+void ff_dump_page(FILE *f, unsigned long pfn)
+{
+	const struct page *page = pfn_to_page(pfn);
+	const unsigned long *raw = (const unsigned long *)page;
+	char a[FF_SYM_LEN], b[FF_SYM_LEN];
+	int first = 1;
+
+	fprintf(f, "page: pfn:%lu refcount:%d mapcount:%d mapping:%s index:%#lx\n",
+		pfn, page->_refcount,
+		page_has_type(page) ? 0 : page->_mapcount + 1,
+		ff_sym((unsigned long)page->mapping, a), page->index);
+	if (page->compound_head & 1) {
+		fprintf(f, "  tail of %s\n", ff_sym(page->compound_head - 1, b));
+	} else if (PageHead(page) && pfn + 1 < ff_cur->nr_memmap) {
+		const struct folio *folio = (const struct folio *)page;
+
+		fprintf(f,
+			"  head: order:%lu nr_pages:%u large_mapcount:%d "
+			"entire_mapcount:%d nr_pages_mapped:%#x pincount:%d\n",
+			folio->_flags_1 & 0xff, folio->_nr_pages,
+			folio->_large_mapcount + 1,
+			folio->_entire_mapcount + 1, folio->_nr_pages_mapped,
+			folio->_pincount);
+	}
+	fprintf(f, "  flags: %#lx(", page->flags);
+	for (int i = 0; i < NR_PAGEFLAGS; i++)
+		if (page->flags & BIT(i)) {
+			fprintf(f, "%s%s", first ? "" : "|", flag_names[i]);
+			first = 0;
+		}
+	fprintf(f, ")\n");
+	if (page_has_type(page))
+		fprintf(f, "  page_type: %#010x(%s)\n", page->page_type,
+			type_name(page->page_type));
+	fprintf(f, "  raw:");
+	for (int i = 0; i < 8; i++)
+		fprintf(f, " %s", ff_sym(raw[i], a));
+	fprintf(f, "\n");
+}
+
+/* One character per pfn: H head, T tail, B free block head, . free page,
+ * s small allocated page; '|' starts each block or folio. */
+void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
+		 unsigned long nr)
+{
+	unsigned long free_left = 0;
+
+	fprintf(f, "pfn %4lu: ", base);
+	for (unsigned long pfn = base; pfn < base + nr && pfn < w->nr_memmap;
+	     pfn++) {
+		const struct page *p = &w->memmap[pfn];
+		char c;
+
+		if (PageBuddy(p) && !(p->compound_head & 1)) {
+			c = 'B';
+			free_left = p->private < 32 ? (1UL << p->private) - 1 : 0;
+		} else if (p->compound_head & 1) {
+			c = 'T';
+		} else if (free_left) {
+			c = '.';
+			free_left--;
+		} else if (PageHead(p)) {
+			c = 'H';
+		} else {
+			c = 's';
+		}
+		if (pfn != base && (c == 'B' || c == 'H' || c == 's'))
+			fputs("| ", f);
+		fputc(c, f);
+		fputc(' ', f);
+	}
+	fputc('\n', f);
+}
+
+/* The row of the max-order window holding pfn, and dumps of pfn and its
+ * head, in world w. */
+static void dump_state(FILE *f, struct ff_world *w, long pfn)
+{
+	struct ff_world *saved = ff_cur;
+	unsigned long win = 1UL << FF_MAX_ORDER;
+	unsigned long base = pfn < 0 ? 0 : ((unsigned long)pfn & ~(win - 1));
+	const struct page *p;
+
+	ff_cur = w;
+	ff_dump_row(f, w, base, win);
+	if (pfn >= 0 && (unsigned long)pfn < w->nr_memmap) {
+		p = &w->memmap[pfn];
+		if (p->compound_head & 1) {
+			unsigned long h = p->compound_head - 1;
+			unsigned long mm = (unsigned long)w->memmap;
+
+			if (h >= mm && h < mm + w->nr_memmap * sizeof(*p) &&
+			    (h - mm) % sizeof(*p) == 0)
+				ff_dump_page(f, (h - mm) / sizeof(*p));
+		}
+		ff_dump_page(f, (unsigned long)pfn);
+	}
+	ff_cur = saved;
+}
+
+void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
+	       const struct ff_prog *prog, size_t step)
+{
+	const struct ff_inv_info *inv = &ff_invs[after->fail.inv];
+
+	fprintf(f, "==== foliofuzz: invariant %s violated ====\n", inv->id);
+	if (step < prog->nr) {
+		fprintf(f, "step %zu of %zu: ", step + 1, prog->nr);
+		ff_op_print(f, &prog->ops[step]);
+		fputc('\n', f);
+	} else {
+		fprintf(f, "step: teardown after %zu ops\n", prog->nr);
+	}
+	fprintf(f, "what: %s\n", after->fail.msg);
+	fprintf(f, "invariant: %s\n", inv->statement);
+	fprintf(f, "kernel: %s\n", inv->kernel);
+	fprintf(f, "---- trace up to the failing step ----\n");
+	ff_trace_print(f, prog, step + 1);
+	if (before) {
+		fprintf(f, "---- before the step (pfn %ld) ----\n",
+			after->fail.pfn);
+		dump_state(f, before, after->fail.pfn);
+	}
+	fprintf(f, "---- after the step ----\n");
+	dump_state(f, after, after->fail.pfn);
+	fprintf(f, "==== end of report ====\n");
+}

@@ -1,0 +1,101 @@
+/*
+ * world.c - creating, tearing down and destroying a world.
+ *
+ * Creation lays out the memmap (exactly nr_memmap struct pages), hands all
+ * RAM to the buddy allocator and wires the fixed objects: three files, two
+ * anon_vmas, four VMAs (vma0 and vma1 share anon_vma 0 as after fork;
+ * vma2 and vma3 share anon_vma 1) and one memcg.  Teardown releases every
+ * live object through the modelled kernel paths, so a leak or a bad free
+ * at the end of an input is caught like any other step.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+#include "foliofuzz/mm.h"
+#include "foliofuzz/refmodel.h"
+
+struct ff_world *ff_cur;
+
+void ff_config_default(struct ff_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->nr_pfns = 512;
+	cfg->max_order = 6;
+	cfg->pmd_order = 4;
+	cfg->sweep_every = 64;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		abort(); /* host out of memory: not a model failure */
+	return p;
+}
+
+struct ff_world *ff_world_create(const struct ff_config *cfg)
+{
+	struct ff_world *w = xcalloc(1, sizeof(*w));
+
+	w->cfg = *cfg;
+	if (w->cfg.max_order > FF_MAX_ORDER)
+		w->cfg.max_order = FF_MAX_ORDER;
+	if (w->cfg.pmd_order > w->cfg.max_order)
+		w->cfg.pmd_order = w->cfg.max_order;
+	w->nr_memmap = w->cfg.nr_pfns;
+	/* Exactly sized: the first stray struct page is out of bounds. */
+	w->memmap = malloc(w->nr_memmap * sizeof(struct page));
+	if (!w->memmap)
+		abort();
+	w->ref = xcalloc(w->nr_memmap, sizeof(*w->ref));
+	w->cap_objs = (uint32_t)w->nr_memmap;
+	w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
+	w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
+	w->touched_mark = xcalloc(w->nr_memmap, 1);
+	w->fail.inv = FF_INV_NONE;
+	w->fail.pfn = -1;
+
+	for (uint32_t i = 0; i < FF_NR_FILES; i++)
+		w->files[i].id = i;
+	for (uint32_t i = 0; i < FF_NR_ANON_VMAS; i++)
+		w->anon_vmas[i].id = i;
+	for (uint32_t i = 0; i < FF_NR_VMAS; i++) {
+		w->vmas[i].anon_vma = &w->anon_vmas[i / 2];
+		w->vmas[i].file = &w->files[i % FF_NR_FILES];
+	}
+	w->memcg.id = 1;
+
+	ff_cur = w;
+	ff_buddy_init(w);
+	w->nr_touched = 0;
+	memset(w->touched_mark, 0, w->nr_memmap);
+	return w;
+}
+
+void ff_touch(struct ff_world *w, unsigned long pfn, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		unsigned long p = pfn + i;
+
+		if (p >= w->nr_memmap || w->touched_mark[p])
+			continue;
+		w->touched_mark[p] = 1;
+		w->touched[w->nr_touched++] = (uint32_t)p;
+	}
+}
+
+void ff_world_destroy(struct ff_world *w)
+{
+	if (!w)
+		return;
+	if (ff_cur == w)
+		ff_cur = NULL;
+	free(w->memmap);
+	free(w->ref);
+	free(w->objs);
+	free(w->touched);
+	free(w->touched_mark);
+	free(w);
+}

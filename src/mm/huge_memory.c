@@ -1,0 +1,145 @@
+/*
+ * huge_memory.c - splitting a large folio to a lower order.
+ *
+ * Follows mm/huge_memory.c of Linux v6.17 (__folio_split with a uniform
+ * split, __split_unmapped_folio, __split_folio_to_order; kernel-facts.md
+ * §8.1 - §8.2): the order and busy checks with the kernel's errnos,
+ * can_split_folio(), unmap_folio() through try_to_migrate() with
+ * TTU_SPLIT_HUGE_PMD, the refcount freeze to 1 + extra pins, the per-folio
+ * field logic, the unfreeze of every new folio (origin last), remap_page()
+ * and the put of every new folio except the one holding lock_at.
+ * A refused split returns the errno and leaves the folio as it was.
+ */
+#include "foliofuzz/list.h"
+#include "foliofuzz/mm.h"
+
+/* Flags each new folio inherits from the head (__split_folio_to_order). */
+#define SPLIT_COPY_FLAGS                                                       \
+	(BIT(PG_referenced) | BIT(PG_swapbacked) | BIT(PG_swapcache) |         \
+	 BIT(PG_mlocked) | BIT(PG_uptodate) | BIT(PG_active) |                 \
+	 BIT(PG_workingset) | BIT(PG_locked) | BIT(PG_unevictable) |           \
+	 BIT(PG_arch_2) | BIT(PG_arch_3) | BIT(PG_dirty) |                     \
+	 BIT(PG_dropbehind) | BIT(PG_young) | BIT(PG_idle))
+
+bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins)
+{
+	int extra_pins = 0;
+
+	if (!folio_test_anon(folio))
+		extra_pins = (int)folio_nr_pages(folio);
+	if (pextra_pins)
+		*pextra_pins = extra_pins;
+	return folio_mapcount(folio) ==
+	       folio_ref_count(folio) - extra_pins - caller_pins;
+}
+
+static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
+				   unsigned int new_order)
+{
+	unsigned long nr = 1UL << old_order, new_nr = 1UL << new_order;
+
+	/* _nr_pages overlays page[1].memcg_data: reset it before page[1]
+	 * gets its own memcg_data below.  folio_nr_pages() is unreliable
+	 * from here on. */
+	folio->_nr_pages = 0;
+	for (unsigned long i = new_nr; i < nr; i += new_nr) {
+		struct page *new_head = folio_page(folio, i);
+		struct folio *new_folio = (struct folio *)new_head;
+
+		VM_BUG_ON_PAGE(new_head->_mapcount != -1, new_head, I_SPLIT,
+			       "split: page %lu still mapped (mapcount %d)", i,
+			       new_head->_mapcount + 1);
+		new_head->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
+		new_head->flags |= folio->flags & SPLIT_COPY_FLAGS;
+		new_folio->mapping = folio->mapping;
+		new_folio->index = folio->index + i;
+		if (new_head->private) {
+			ff_fail(I_SPLIT, new_head,
+				"WARN: split: tail page %lu has private 0x%lx",
+				i, new_head->private);
+			new_head->private = 0;
+		}
+		clear_compound_head(new_head);
+		if (new_order) {
+			prep_compound_page(new_head, new_order);
+			folio_set_large_rmappable(new_folio);
+		}
+		new_folio->memcg_data = folio->memcg_data;
+	}
+	if (new_order)
+		folio_set_order(folio, new_order);
+	else
+		clear_bit_flags(PG_head, &folio->flags); /* ClearPageCompound */
+}
+
+int split_folio_to_order(struct folio *folio, unsigned int new_order,
+			 struct page *lock_at)
+{
+	unsigned int old_order;
+	unsigned long pfn = folio_pfn(folio), nr;
+	struct folio *keep;
+	int extra_pins;
+
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio, I_SPLIT,
+			"split of an unlocked folio");
+	VM_BUG_ON_FOLIO(!folio_test_large(folio), folio, I_SPLIT,
+			"split of a small folio");
+	old_order = folio_order(folio);
+	nr = 1UL << old_order;
+	if (new_order >= old_order)
+		return -EINVAL;
+	if (folio_test_anon(folio)) {
+		if (new_order == 1)
+			return -EINVAL; /* no _deferred_list slot */
+		if (!folio_anon_vma(folio))
+			return -EBUSY;
+	} else if (!folio->mapping) {
+		return -EBUSY; /* truncated, or never page cache */
+	}
+	if (folio_test_writeback(folio))
+		return -EBUSY;
+	if (!can_split_folio(folio, 1, &extra_pins))
+		return -EAGAIN;
+
+	/* unmap_folio() */
+	try_to_migrate(folio, true);
+	VM_BUG_ON_FOLIO(folio_mapped(folio), folio, I_SPLIT,
+			"folio still mapped after unmap_folio");
+	if (!folio_ref_freeze(folio, 1 + extra_pins)) {
+		remove_migration_ptes(folio, folio);
+		return -EAGAIN;
+	}
+
+	__split_folio_to_order(folio, old_order, new_order);
+	ff_touch(ff_cur, pfn, nr);
+
+	/* Unfreeze the new folios, the origin last. */
+	for (unsigned long i = 1UL << new_order; i < nr; i += 1UL << new_order) {
+		struct folio *f = (struct folio *)pfn_to_page(pfn + i);
+
+		folio_ref_unfreeze(f, 1 + (f->mapping && !folio_test_anon(f) ?
+						   (int)folio_nr_pages(f) :
+						   0));
+	}
+	folio_ref_unfreeze(folio, 1 + (folio_test_anon(folio) ?
+					       0 :
+					       (int)folio_nr_pages(folio)));
+
+	/* remap_page() */
+	for (unsigned long i = 0; i < nr; i += 1UL << new_order) {
+		struct folio *f = (struct folio *)pfn_to_page(pfn + i);
+
+		remove_migration_ptes(f, f);
+	}
+
+	keep = page_folio(lock_at);
+	for (unsigned long i = 0; i < nr; i += 1UL << new_order) {
+		struct folio *f = (struct folio *)pfn_to_page(pfn + i);
+
+		if (f == keep)
+			continue;
+		folio_unlock(f);
+		folio_put(f); /* free_folio_and_swap_cache() */
+	}
+	return 0;
+}

@@ -1,0 +1,158 @@
+/*
+ * migrate.c - migrating a folio from one RAM folio to another.
+ *
+ * Follows mm/migrate.c of Linux v6.17 (kernel-facts.md §8.3):
+ * folio_expected_refs(), folio_migrate_mapping() (the refcount check or
+ * freeze, the mapping/index move, the page-cache references moving to
+ * dst), folio_migrate_flags(), __migrate_folio(), move_to_new_folio(), and
+ * the unmap / move / remove_migration_ptes sequence of migrate_pages_batch()
+ * for a single folio.  Writeback, private data and KSM are not modelled.
+ */
+#include "foliofuzz/mm.h"
+
+int folio_expected_refs(struct address_space *mapping, struct folio *folio)
+{
+	int refs = 1;
+
+	if (!mapping)
+		return refs;
+	refs += (int)folio_nr_pages(folio);
+	if (folio_test_private(folio))
+		refs++;
+	return refs;
+}
+
+int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
+			  struct folio *src, int extra_count)
+{
+	int expected = folio_expected_refs(mapping, src) + extra_count;
+	long nr = folio_nr_pages(src);
+
+	if (!mapping) {
+		if (folio_ref_count(src) != expected)
+			return -EAGAIN;
+		/* Take a large folio off the deferred split queue while
+		 * frozen (the queue itself is not modelled). */
+		if (folio_test_large_rmappable(src)) {
+			if (!folio_ref_freeze(src, expected))
+				return -EAGAIN;
+			folio_ref_unfreeze(src, expected);
+		}
+		dst->index = src->index;
+		dst->mapping = src->mapping;
+		if (folio_test_swapbacked(src))
+			folio_set_swapbacked(dst);
+		return 0;
+	}
+	if (!folio_ref_freeze(src, expected))
+		return -EAGAIN;
+	dst->index = src->index;
+	dst->mapping = src->mapping;
+	folio_ref_add(dst, (int)nr);
+	if (folio_test_swapbacked(src))
+		folio_set_swapbacked(dst);
+	if (folio_test_dirty(src)) {
+		folio_clear_dirty(src);
+		folio_set_dirty(dst);
+	}
+	folio_ref_unfreeze(src, expected - (int)nr);
+	return 0;
+}
+
+void folio_migrate_flags(struct folio *dst, struct folio *src)
+{
+	if (folio_test_referenced(src))
+		folio_set_referenced(dst);
+	if (folio_test_uptodate(src))
+		folio_set_uptodate(dst);
+	if (folio_test_active(src)) {
+		VM_BUG_ON_FOLIO(folio_test_unevictable(src), src, I_MIGRATE,
+				"active and unevictable");
+		folio_clear_active(src);
+		folio_set_active(dst);
+	} else if (folio_test_unevictable(src)) {
+		folio_clear_unevictable(src);
+		folio_set_unevictable(dst);
+	}
+	if (folio_test_workingset(src))
+		folio_set_workingset(dst);
+	if (folio_test_dirty(src))
+		folio_set_dirty(dst);
+	if (folio_test_young(src))
+		folio_set_young(dst);
+	if (folio_test_idle(src))
+		folio_set_idle(dst);
+	folio_clear_swapcache(src);
+	folio_clear_private(src);
+	src->private = NULL;
+	/* mem_cgroup_migrate(): the charge moves to dst. */
+	dst->memcg_data = src->memcg_data;
+	src->memcg_data = 0;
+}
+
+int migrate_folio(struct address_space *mapping, struct folio *dst,
+		  struct folio *src)
+{
+	int rc;
+
+	VM_BUG_ON_FOLIO(folio_test_writeback(src), src, I_MIGRATE,
+			"migrate_folio under writeback");
+	rc = folio_migrate_mapping(mapping, dst, src, 0);
+	if (rc)
+		return rc;
+	folio_migrate_flags(dst, src);
+	return 0;
+}
+
+static int move_to_new_folio(struct folio *dst, struct folio *src)
+{
+	int rc;
+
+	VM_BUG_ON_FOLIO(!folio_test_locked(src), src, I_MIGRATE,
+			"move_to_new_folio: src not locked");
+	VM_BUG_ON_FOLIO(!folio_test_locked(dst), dst, I_MIGRATE,
+			"move_to_new_folio: dst not locked");
+	rc = migrate_folio(folio_mapping(src), dst, src);
+	if (!rc && !((unsigned long)src->mapping & FOLIO_MAPPING_FLAGS))
+		src->mapping = NULL;
+	return rc;
+}
+
+/*
+ * migrate_pages_one(): migrate_folio_unmap() + migrate_folio_move() for one
+ * locked, isolated src (the caller holds the isolation reference).  On
+ * success *dstp holds its allocation reference; on failure src is remapped
+ * and dst freed.
+ */
+int migrate_pages_one(struct folio *src, struct folio **dstp)
+{
+	unsigned int order = folio_order(src);
+	struct folio *dst;
+	bool was_mapped;
+	int rc;
+
+	dst = folio_alloc(order);
+	if (!dst)
+		return -ENOMEM;
+	folio_trylock(dst);
+	was_mapped = folio_mapped(src);
+	if (was_mapped) {
+		VM_BUG_ON_FOLIO(folio_test_anon(src) && !folio_test_ksm(src) &&
+					!folio_anon_vma(src),
+				src, I_MIGRATE, "mapped anon folio without anon_vma");
+		try_to_migrate(src, false);
+	}
+	rc = move_to_new_folio(dst, src);
+	if (rc) {
+		if (was_mapped)
+			remove_migration_ptes(src, src);
+		folio_unlock(dst);
+		folio_put(dst);
+		return rc;
+	}
+	if (was_mapped)
+		remove_migration_ptes(src, dst);
+	folio_unlock(dst);
+	*dstp = dst;
+	return 0;
+}

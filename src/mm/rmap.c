@@ -1,0 +1,189 @@
+/*
+ * rmap.c - mapcount accounting and the reverse-map walks the model needs.
+ *
+ * Follows mm/rmap.c of Linux v6.17 with CONFIG_PAGE_MAPCOUNT:
+ * __folio_add_rmap() / __folio_remove_rmap() for PTE and PMD levels
+ * (per-page _mapcount, _large_mapcount, _entire_mapcount and
+ * _nr_pages_mapped with ENTIRELY_MAPPED), __folio_set_anon(), and
+ * try_to_migrate() / remove_migration_ptes() over the world's mapping table,
+ * which stands in for the page tables.  Not modelled: CONFIG_MM_ID's per-mm
+ * slots (their fields keep their initial values and are checked at free),
+ * PageAnonExclusive, mlock, and the deferred split queue.
+ */
+#include "foliofuzz/mm.h"
+
+void __folio_set_anon(struct folio *folio, struct anon_vma *anon_vma,
+		      unsigned long index)
+{
+	folio->mapping =
+		(struct address_space *)((unsigned long)anon_vma +
+					 FOLIO_MAPPING_ANON);
+	folio->index = index;
+}
+
+static void __folio_add_rmap_ptes(struct folio *folio, struct page *page,
+				  int nr_pages)
+{
+	int first = 0;
+
+	if (!folio_test_large(folio)) {
+		++folio->_mapcount;
+		return;
+	}
+	for (int i = 0; i < nr_pages; i++)
+		if (++page[i]._mapcount == 0)
+			first++;
+	folio->_nr_pages_mapped += first;
+	folio->_large_mapcount += nr_pages;
+}
+
+static void __folio_add_rmap_pmd(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(!folio_test_large(folio), folio, I_LARGE_MAPCOUNT,
+			"PMD mapping of a small folio");
+	if (++folio->_entire_mapcount == 0)
+		folio->_nr_pages_mapped += ENTIRELY_MAPPED;
+	folio->_large_mapcount += 1;
+}
+
+void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr_pages)
+{
+	VM_BUG_ON_FOLIO(!folio_test_anon(folio), folio, I_MAPPING_KIND,
+			"anon rmap on a folio that is not anon");
+	__folio_add_rmap_ptes(folio, page, nr_pages);
+}
+
+void folio_add_file_rmap_ptes(struct folio *folio, struct page *page,
+			      int nr_pages)
+{
+	VM_BUG_ON_FOLIO(folio_test_anon(folio), folio, I_MAPPING_KIND,
+			"file rmap on an anon folio");
+	__folio_add_rmap_ptes(folio, page, nr_pages);
+}
+
+void folio_add_anon_rmap_pmd(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(!folio_test_anon(folio), folio, I_MAPPING_KIND,
+			"anon rmap on a folio that is not anon");
+	__folio_add_rmap_pmd(folio);
+}
+
+void folio_add_file_rmap_pmd(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(folio_test_anon(folio), folio, I_MAPPING_KIND,
+			"file rmap on an anon folio");
+	__folio_add_rmap_pmd(folio);
+}
+
+void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
+			    int nr_pages)
+{
+	int last = 0;
+
+	if (!folio_test_large(folio)) {
+		VM_BUG_ON_FOLIO(folio->_mapcount < 0, folio, I_MAPCOUNT,
+				"unmap of an unmapped page");
+		--folio->_mapcount;
+		return;
+	}
+	folio->_large_mapcount -= nr_pages;
+	for (int i = 0; i < nr_pages; i++) {
+		VM_BUG_ON_PAGE(page[i]._mapcount < 0, &page[i], I_MAPCOUNT,
+			       "unmap of an unmapped page");
+		if (--page[i]._mapcount < 0)
+			last++;
+	}
+	folio->_nr_pages_mapped -= last;
+}
+
+void folio_remove_rmap_pmd(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(folio->_entire_mapcount < 0, folio, I_LARGE_MAPCOUNT,
+			"PMD unmap of a folio without an entire mapping");
+	folio->_large_mapcount -= 1;
+	if (--folio->_entire_mapcount < 0)
+		folio->_nr_pages_mapped -= ENTIRELY_MAPPED;
+}
+
+static void add_rmap_ptes(struct folio *folio, struct page *page, int nr)
+{
+	if (folio_test_anon(folio))
+		folio_add_anon_rmap_ptes(folio, page, nr);
+	else
+		folio_add_file_rmap_ptes(folio, page, nr);
+}
+
+static bool map_in_folio(const struct ff_map *m, unsigned long pfn,
+			 unsigned long nr)
+{
+	return m->pfn >= pfn && m->pfn < pfn + nr;
+}
+
+/* __split_huge_pmd(): one PMD mapping becomes nr PTE mappings. */
+static void split_huge_pmd(struct ff_world *w, uint32_t i)
+{
+	struct folio *folio = pfn_folio(w->maps[i].pfn);
+	unsigned long pfn = folio_pfn(folio);
+	long nr = folio_nr_pages(folio);
+	uint8_t vma = w->maps[i].vma;
+
+	add_rmap_ptes(folio, &folio->page, (int)nr);
+	folio_remove_rmap_pmd(folio);
+	folio_ref_add(folio, (int)nr - 1);
+	w->maps[i].pmd = 0;
+	for (long k = 1; k < nr; k++)
+		w->maps[w->nr_maps++] = (struct ff_map){
+			.pfn = (uint32_t)(pfn + k), .vma = vma};
+}
+
+void try_to_migrate(struct folio *folio, bool split_pmd)
+{
+	struct ff_world *w = ff_cur;
+	unsigned long pfn = folio_pfn(folio);
+	long nr = folio_nr_pages(folio);
+
+	if (split_pmd)
+		for (uint32_t i = 0; i < w->nr_maps; i++)
+			if (w->maps[i].pmd && !w->maps[i].migration &&
+			    map_in_folio(&w->maps[i], pfn, nr))
+				split_huge_pmd(w, i);
+	for (uint32_t i = 0; i < w->nr_maps; i++) {
+		struct ff_map *m = &w->maps[i];
+
+		if (m->migration || !map_in_folio(m, pfn, nr))
+			continue;
+		if (m->pmd)
+			folio_remove_rmap_pmd(folio);
+		else
+			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
+		m->migration = 1;
+		folio_put(folio);
+	}
+}
+
+void remove_migration_ptes(struct folio *src, struct folio *dst)
+{
+	struct ff_world *w = ff_cur;
+	unsigned long spfn = folio_pfn(src), dpfn = folio_pfn(dst);
+	long nr = folio_nr_pages(dst);
+
+	for (uint32_t i = 0; i < w->nr_maps; i++) {
+		struct ff_map *m = &w->maps[i];
+
+		if (!m->migration || !map_in_folio(m, spfn, nr))
+			continue;
+		m->pfn = (uint32_t)(dpfn + (m->pfn - spfn));
+		m->migration = 0;
+		folio_get(dst);
+		if (m->pmd) {
+			if (folio_test_anon(dst))
+				folio_add_anon_rmap_pmd(dst);
+			else
+				folio_add_file_rmap_pmd(dst);
+		} else {
+			add_rmap_ptes(dst, pfn_to_page(m->pfn), 1);
+		}
+		ff_touch(w, m->pfn, 1);
+	}
+}
