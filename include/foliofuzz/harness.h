@@ -92,6 +92,9 @@ struct ff_result {
 };
 
 void ff_run_opts_default(struct ff_run_opts *o);
+/* One step in world w: the op, then (with check) the incremental check.
+ * Returns the op's result; a VM_BUG gives -1 with w->fail set. */
+int ff_exec_step(struct ff_world *w, const struct ff_op *op, bool check);
 /* Runs prog in a fresh world; prints the report on failure. */
 void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	    struct ff_result *res);

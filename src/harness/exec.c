@@ -37,6 +37,23 @@ static int run_op(struct ff_world *w, const struct ff_op *op)
 	return rc;
 }
 
+int ff_exec_step(struct ff_world *w, const struct ff_op *op, bool check)
+{
+	int rc;
+
+	ff_cur = w;
+	rc = run_op(w, op);
+	w->stats.steps++;
+	if (check && !ff_failed()) {
+		ff_check_step(w);
+	} else {
+		for (uint32_t t = 0; t < w->nr_touched; t++)
+			w->touched_mark[w->touched[t]] = 0;
+		w->nr_touched = 0;
+	}
+	return rc;
+}
+
 /* Free blocks per order of a fully free world (as ff_buddy_init lays out). */
 static void initial_blocks(const struct ff_config *cfg, unsigned long *blocks)
 {
@@ -153,22 +170,14 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	memset(res, 0, sizeof(*res));
 	res->inv = FF_INV_NONE;
 	for (k = 0; k < prog->nr; k++) {
-		int rc = run_op(w, &prog->ops[k]);
+		int rc = ff_exec_step(w, &prog->ops[k], o->check);
 
-		w->stats.steps++;
 		if (rc)
 			res->refused++;
 		else
 			res->ok++;
-		if (o->check && !ff_failed()) {
-			ff_check_step(w);
-			if (sweep && (k + 1) % sweep == 0 && !ff_failed())
-				ff_check_full(w);
-		} else if (!o->check) {
-			for (uint32_t t = 0; t < w->nr_touched; t++)
-				w->touched_mark[w->touched[t]] = 0;
-			w->nr_touched = 0;
-		}
+		if (o->check && sweep && (k + 1) % sweep == 0 && !ff_failed())
+			ff_check_full(w);
 		if (o->verbose)
 			print_verbose(o->verbose, w, k, &prog->ops[k],
 				      ff_failed() && rc == -1 ? -1 : rc);
