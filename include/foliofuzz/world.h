@@ -152,11 +152,21 @@ struct ff_world {
 /* The world the modelled kernel code runs in (it has no world argument). */
 extern struct ff_world *ff_cur;
 
+/* Inline on the hot path; fail.c has the out-of-line definition. */
+#define ff_failed() (ff_cur && ff_cur->fail.inv != FF_INV_NONE)
+
 #define mem_map (ff_cur->memmap)
 #define pfn_to_page(pfn) (&ff_cur->memmap[(pfn)])
 #define page_to_pfn(page) ((unsigned long)((page) - ff_cur->memmap))
 #define folio_pfn(folio) page_to_pfn(&(folio)->page)
 #define pfn_folio(pfn) page_folio(pfn_to_page(pfn))
+
+/* World setup is the same for every input: keep it out of coverage. */
+#if defined(__clang__)
+#define FF_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define FF_NO_COVERAGE
+#endif
 
 struct ff_world *ff_world_create(const struct ff_config *cfg);
 /* Tears down every live object through the modelled kernel paths; with

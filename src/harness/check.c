@@ -49,7 +49,35 @@ static bool find_buddy_block(const struct ff_world *w, unsigned long pfn,
 	return false;
 }
 
-/* A page the model says is free. */
+/* A free page at pfn inside the free block [base, base + 2^order). */
+static void check_free_page_in(struct ff_world *w, unsigned long pfn,
+			       unsigned long base, unsigned int order)
+{
+	const struct page *p = &w->memmap[pfn];
+
+	if (pfn != base && p->page_type != UINT_MAX) {
+		ff_fail(PageBuddy(p) ? I_BUDDY_ALIGN : I_BUDDY_TYPE, p,
+			"pfn %lu inside the order-%u free block at %lu has "
+			"page_type 0x%08x",
+			pfn, order, base, p->page_type);
+		return;
+	}
+	if (p->_refcount != 0 || p->mapping || p->memcg_data ||
+	    (p->compound_head & 1) || (p->flags & PAGE_FLAGS_CHECK_AT_PREP)) {
+		char m[FF_SYM_LEN], c[FF_SYM_LEN];
+
+		ff_fail(I_BUDDY_STATE, p,
+			"free pfn %lu: refcount %d mapping %s memcg 0x%lx "
+			"compound_head %s flags 0x%lx",
+			pfn, p->_refcount, ff_sym((unsigned long)p->mapping, m),
+			p->memcg_data, ff_sym(p->compound_head, c), p->flags);
+	}
+}
+
+/*
+ * A touched pfn the model says is free: find its block in the bits and
+ * check the block's touched pages (marking them done for this step).
+ */
 static void check_free_page(struct ff_world *w, unsigned long pfn)
 {
 	const struct page *p = &w->memmap[pfn];
@@ -67,22 +95,18 @@ static void check_free_page(struct ff_world *w, unsigned long pfn)
 				"pfn %lu is free but in no buddy block", pfn);
 		return;
 	}
-	if (pfn != base && p->page_type != UINT_MAX) {
-		ff_fail(PageBuddy(p) ? I_BUDDY_ALIGN : I_BUDDY_TYPE, p,
-			"pfn %lu inside the order-%u free block at %lu has "
-			"page_type 0x%08x",
-			pfn, order, base, p->page_type);
-		return;
-	}
-	if (p->_refcount != 0 || p->mapping || p->memcg_data ||
-	    (p->compound_head & 1) || (p->flags & PAGE_FLAGS_CHECK_AT_PREP)) {
-		char m[FF_SYM_LEN], c[FF_SYM_LEN];
-
-		ff_fail(I_BUDDY_STATE, p,
-			"free pfn %lu: refcount %d mapping %s memcg 0x%lx "
-			"compound_head %s flags 0x%lx",
-			pfn, p->_refcount, ff_sym((unsigned long)p->mapping, m),
-			p->memcg_data, ff_sym(p->compound_head, c), p->flags);
+	for (unsigned long i = base; i < base + (1UL << order) && !ff_failed();
+	     i++) {
+		if (w->touched_mark[i] != 1)
+			continue;
+		w->touched_mark[i] = 2;
+		if (w->ref[i].state != FF_PS_FREE)
+			ff_fail(I_MODEL, &w->memmap[i],
+				"pfn %lu is in a free block; the model says "
+				"object #%u owns it",
+				i, w->ref[i].obj);
+		else
+			check_free_page_in(w, i, base, order);
 	}
 }
 
@@ -280,6 +304,8 @@ void ff_check_step(struct ff_world *w)
 		long idx;
 		bool dup = false;
 
+		if (w->touched_mark[pfn] == 2)
+			continue; /* checked with its free block */
 		if (w->ref[pfn].state == FF_PS_FREE) {
 			check_free_page(w, pfn);
 			continue;
@@ -378,14 +404,17 @@ void ff_check_full(struct ff_world *w)
 						"owns it",
 						pfn + i, w->ref[pfn + i].obj);
 				else
-					check_free_page(w, pfn + i);
+					check_free_page_in(w, pfn + i, pfn,
+							   (unsigned int)o);
 			}
 			blocks[o]++;
 			pfn += nr;
 			continue;
 		}
 		if (r->state == FF_PS_FREE) {
+			w->touched_mark[pfn] = 1;
 			check_free_page(w, pfn); /* reports the mismatch */
+			w->touched_mark[pfn] = 0;
 			return;
 		}
 		if (r->state == FF_PS_TAIL || (PageTail(p) && r->state != FF_PS_HEAD)) {

@@ -64,7 +64,7 @@ void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)
 	abort();
 }
 
-bool ff_failed(void)
+bool(ff_failed)(void)
 {
 	return ff_cur && ff_cur->fail.inv != FF_INV_NONE;
 }

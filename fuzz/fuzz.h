@@ -1,0 +1,51 @@
+/*
+ * fuzz.h - what every foliofuzz fuzz target shares (after zstd tests/fuzz).
+ *
+ * A target is one file, fuzz/T.c, named by the property it checks, with a
+ * doc comment stating that property.  It defines LLVMFuzzerTestOneInput()
+ * and nothing else the engine calls.  Targets are stateless: each input
+ * builds its own world, runs, and frees it; nothing carries over to the
+ * next input.  The harness reports a broken invariant (to stderr) and the
+ * target then abort()s, so every engine records the input as a crash.
+ *
+ * Build macros, set by CMakeLists.txt:
+ *   FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+ *                       every fuzz build (the common convention).
+ *   FF_FUZZ_LIBFUZZER   built as fuzz_T with -fsanitize=fuzzer: libFuzzer
+ *                       owns main() (FF_LIBFUZZER=ON, clang only).
+ *   FF_FUZZ_REPLAY      built as fuzz_T_replay with fuzz/replay_main.c: an
+ *                       engine-free main() that runs given files and
+ *                       directories once each.  Built by every preset, gcc
+ *                       included; ctest replays the shipped corpora with it.
+ * Sanitizers (FF_SANITIZE) apply to the library and the targets alike.
+ *
+ * A target must not depend on which of these it is built as: the same input
+ * gives the same result, byte for byte, under every engine.
+ */
+#ifndef FOLIOFUZZ_FUZZ_H
+#define FOLIOFUZZ_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The entry point every engine calls; returns 0 (libFuzzer reserves other
+ * values).  A property violation does not return: it aborts. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Optional one-time setup; weak, so a target need not define it.  The
+ * replay driver calls it when defined, as libFuzzer does. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
+
+/* An always-on assert for the fuzz plumbing itself, independent of NDEBUG. */
+#define FF_FUZZ_ASSERT(cond)                                                   \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			fprintf(stderr, "%s:%d: fuzz assert failed: %s\n",     \
+				__FILE__, __LINE__, #cond);                    \
+			abort();                                               \
+		}                                                              \
+	} while (0)
+
+#endif

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# test.sh - everything CI runs, from a fresh Debian 12 machine:
+#   1. installs clang, cmake, gcc, make and libFuzzer if missing (apt-get);
+#   2. configures and builds the asan and replay-gcc presets;
+#   3. runs ctest on both (unit, regress, negative, smoke labels);
+#   4. a 20 s libFuzzer smoke run of fuzz_ops on a copy of the encoded
+#      corpus, which must end without a crash.
+# Any failure stops the script with a non-zero exit.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { echo "test.sh: $*"; }
+
+apt_install() {
+	local sudo=()
+	say "installing missing packages: $*"
+	if [ "$(id -u)" -ne 0 ]; then
+		if ! command -v sudo >/dev/null; then
+			say "need root (or sudo) to install: $*" >&2
+			exit 1
+		fi
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" apt-get update
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
+# libFuzzer ships in compiler-rt, a separate package from clang on Debian.
+have_libfuzzer() {
+	local d ok=1
+	d=$(mktemp -d)
+	cat >"$d/t.c" <<'C'
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }
+C
+	if clang -fsanitize=fuzzer,address "$d/t.c" -o "$d/t" >/dev/null 2>&1; then
+		ok=0
+	fi
+	rm -rf "$d"
+	return $ok
+}
+
+missing=()
+for tool in clang cmake gcc make; do
+	command -v "$tool" >/dev/null || missing+=("$tool")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	apt_install "${missing[@]}"
+fi
+if ! have_libfuzzer; then
+	ver=$(clang -dumpversion | cut -d. -f1)
+	apt_install "libclang-rt-$ver-dev"
+	have_libfuzzer || { say "clang -fsanitize=fuzzer still fails" >&2; exit 1; }
+fi
+
+for preset in asan replay-gcc; do
+	say "configure and build: $preset"
+	cmake --preset "$preset"
+	cmake --build --preset "$preset" -j2
+done
+
+for preset in asan replay-gcc; do
+	say "ctest: $preset"
+	ctest --preset "$preset" --output-on-failure
+done
+
+say "libFuzzer smoke run: fuzz_ops, 20 s"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/corpus"
+cp -R build/asan/corpus/ops/. "$tmp/corpus/"
+if ! build/asan/bin/fuzz_ops -max_total_time=20 -dict=dicts/ops.dict \
+	-artifact_prefix="$tmp/" "$tmp/corpus"; then
+	keep=build/asan/smoke-artifacts
+	mkdir -p "$keep"
+	for f in "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-*; do
+		[ -e "$f" ] || continue
+		cp "$f" "$keep/"
+		say "crash input kept as $keep/$(basename "$f"); its trace:" >&2
+		build/asan/bin/foliofuzz decode "$f" >&2 || true
+	done
+	say "FAILED: fuzz_ops crashed in the smoke run" >&2
+	exit 1
+fi
+
+say "all passed"

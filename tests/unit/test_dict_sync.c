@@ -1,0 +1,209 @@
+/*
+ * test_dict_sync.c - dicts/ops.dict agrees with the op table (after
+ * curl-fuzzer tests/test_tlv_constants_sync.py).
+ *
+ * Every entry is one whole op in canonical bytes: its first byte is an
+ * opcode, its key is op_<name>[_...] with <name> that opcode's name in
+ * ff_op_table, its length is 1 + nargs, every argument is inside its range,
+ * and the codec decodes it to exactly that op and encodes it back
+ * unchanged.  Every op has at least one entry.  A renumbered or renamed
+ * op, or a changed argument list, fails here instead of silently wasting
+ * the fuzzer's dictionary.
+ *
+ * usage: test_dict_sync PATH/TO/ops.dict
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+
+#define MAX_ENTRY 64
+
+static const char *dict_path;
+static int nr_errors;
+
+static void __attribute__((format(printf, 2, 3)))
+dict_error(int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (line)
+		fprintf(stderr, "%s:%d: ", dict_path, line);
+	else
+		fprintf(stderr, "%s: ", dict_path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	nr_errors++;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Parses the libFuzzer dictionary syntax KEY="VALUE" with the escapes
+ * libFuzzer accepts (\\, \", \xHH).  Returns the value length or -1. */
+static int parse_entry(char *s, char **key, uint8_t *val)
+{
+	char *eq = strchr(s, '=');
+	char *p;
+	int n = 0;
+
+	if (!eq || eq == s || eq[1] != '"')
+		return -1;
+	*eq = '\0';
+	*key = s;
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return -1;
+	for (p = eq + 2; *p && *p != '"'; p++) {
+		int c = (unsigned char)*p;
+
+		if (n == MAX_ENTRY)
+			return -1;
+		if (c == '\\') {
+			p++;
+			if (*p == '\\' || *p == '"') {
+				c = *p;
+			} else if (*p == 'x' && hexval(p[1]) >= 0 &&
+				   hexval(p[2]) >= 0) {
+				c = hexval(p[1]) * 16 + hexval(p[2]);
+				p += 2;
+			} else {
+				return -1;
+			}
+		}
+		val[n++] = (uint8_t)c;
+	}
+	if (*p != '"')
+		return -1;
+	for (p++; *p; p++)
+		if (!isspace((unsigned char)*p))
+			return -1;
+	return n;
+}
+
+static void check_entry(int line, const char *key, const uint8_t *val, int len,
+			int *covered)
+{
+	const struct ff_op_desc *d;
+	uint8_t got[MAX_ENTRY + 8];
+	struct ff_prog prog;
+	size_t nlen, elen;
+
+	if (strncmp(key, "op_", 3) != 0) {
+		dict_error(line, "key %s: want op_<name>[_...]", key);
+		return;
+	}
+	if (len == 0 || val[0] >= FF_NR_OPS) {
+		dict_error(line, "%s: first byte %d is not an opcode (< %d)",
+			   key, len ? val[0] : -1, FF_NR_OPS);
+		return;
+	}
+	d = &ff_op_table[val[0]];
+	nlen = strlen(d->name);
+	if (strncmp(key + 3, d->name, nlen) != 0 ||
+	    (key[3 + nlen] != '\0' && key[3 + nlen] != '_')) {
+		dict_error(line, "%s: opcode byte is op '%s'", key, d->name);
+		return;
+	}
+	covered[val[0]] = 1;
+	if (len != 1 + d->nargs) {
+		dict_error(line, "%s: %d bytes, want 1 + %u", key, len,
+			   d->nargs);
+		return;
+	}
+	for (int i = 0; i < d->nargs; i++) {
+		if (d->args[i].range && val[1 + i] >= d->args[i].range) {
+			dict_error(line, "%s: argument %s=%u is not below %u",
+				   key, d->args[i].name, val[1 + i],
+				   d->args[i].range);
+			return;
+		}
+	}
+
+	ff_prog_init(&prog);
+	ff_decode(val, (size_t)len, &prog);
+	if (prog.nr != 1 || prog.ops[0].code != val[0]) {
+		dict_error(line, "%s: does not decode to one %s op", key,
+			   d->name);
+	} else {
+		elen = ff_encode(&prog, got, sizeof(got));
+		if (elen != (size_t)len || memcmp(got, val, elen) != 0)
+			dict_error(line, "%s: ff_encode does not give it back",
+				   key);
+	}
+	ff_prog_free(&prog);
+}
+
+int main(int argc, char **argv)
+{
+	int covered[FF_NR_OPS] = { 0 };
+	char line[512], keys[256][64];
+	int lineno = 0, nr = 0;
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s PATH/TO/ops.dict\n", argv[0]);
+		return 2;
+	}
+	dict_path = argv[1];
+	f = fopen(dict_path, "r");
+	if (!f) {
+		perror(dict_path);
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		uint8_t val[MAX_ENTRY];
+		char *s = line, *key;
+		int len;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			dict_error(lineno, "line too long");
+			break;
+		}
+		while (isspace((unsigned char)*s))
+			s++;
+		if (*s == '\0' || *s == '#')
+			continue;
+		len = parse_entry(s, &key, val);
+		if (len < 0) {
+			dict_error(lineno, "not KEY=\"VALUE\"");
+			continue;
+		}
+		for (int i = 0; i < nr; i++)
+			if (strcmp(keys[i], key) == 0)
+				dict_error(lineno, "duplicate key %s", key);
+		if (nr < 256 && strlen(key) < sizeof(keys[0]))
+			strcpy(keys[nr++], key);
+		else
+			dict_error(lineno,
+				   "too many entries, or key too long: %s",
+				   key);
+		check_entry(lineno, key, val, len, covered);
+	}
+	fclose(f);
+
+	for (int op = 0; op < FF_NR_OPS; op++)
+		if (!covered[op])
+			dict_error(0, "no entry for op '%s'",
+				   ff_op_table[op].name);
+	if (nr_errors) {
+		fprintf(stderr, "test_dict_sync: %d error(s)\n", nr_errors);
+		return 1;
+	}
+	printf("test_dict_sync: %d entries, all %d ops covered\n", nr,
+	       FF_NR_OPS);
+	return 0;
+}
