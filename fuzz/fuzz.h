@@ -38,6 +38,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * replay driver calls it when defined, as libFuzzer does. */
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
+/*
+ * The run options every target starts from: the default world, and the bug
+ * knobs named by FOLIOFUZZ_BUGS (parsed once; an unknown knob is a usage
+ * error: the target exits 2 before fuzzing anything).
+ */
+#include "foliofuzz/bugs.h"
+#include "foliofuzz/harness.h"
+
+static inline void ff_fuzz_opts(struct ff_run_opts *o)
+{
+	static int parsed;
+	static uint64_t bugs;
+
+	if (!parsed) {
+		const char *env = getenv("FOLIOFUZZ_BUGS");
+		char err[512];
+
+		if (env && ff_bugs_parse(env, &bugs, err, sizeof(err))) {
+			fprintf(stderr, "FOLIOFUZZ_BUGS: %s\n", err);
+			exit(2);
+		}
+		parsed = 1;
+	}
+	ff_run_opts_default(o);
+	o->cfg.bugs = bugs;
+}
+
 /* An always-on assert for the fuzz plumbing itself, independent of NDEBUG. */
 #define FF_FUZZ_ASSERT(cond)                                                   \
 	do {                                                                   \

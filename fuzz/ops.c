@@ -8,6 +8,7 @@
  * with the reference model.  Ops the kernel would refuse return its error
  * and are not failures.  A violation is reported to stderr (invariant id,
  * trace up to the failing step, dump_page before/after) and aborts.
+ * FOLIOFUZZ_BUGS turns bug knobs on (fuzz.h).
  */
 #include "fuzz.h"
 
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ff_prog_init(&prog);
 	ff_decode(data, size, &prog);
-	ff_run_opts_default(&opts);
+	ff_fuzz_opts(&opts);
 	ff_run(&opts, &prog, &res);
 	ff_prog_free(&prog);
 	if (res.inv != FF_INV_NONE)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
 #define EXIT_VIOLATION 1
@@ -154,20 +155,28 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/* Bug knobs (DESIGN §8).  None exist yet: every name is unknown. */
+/* Bug knobs (DESIGN §8): 1 after printing the list for "help", -1 on an
+ * unknown knob, 0 otherwise. */
 static int parse_bugs(const char *list, uint64_t *bugs)
 {
+	char err[512];
+
 	*bugs = 0;
 	if (!list || !*list)
 		return 0;
 	if (strcmp(list, "help") == 0) {
-		printf("bug knobs: none in this build\n");
+		printf("bug knobs (off by default; --bugs=a,b or "
+		       "FOLIOFUZZ_BUGS=a,b):\n");
+		for (int b = 0; b < FF_NR_BUGS; b++)
+			printf("  %-26s seed %s: %s\n", ff_bug_table[b].name,
+			       ff_bug_table[b].seed, ff_bug_table[b].what);
 		return 1;
 	}
-	fprintf(stderr, "foliofuzz: unknown bug knob in '%s' "
-			"(see --bugs=help)\n",
-		list);
-	return -1;
+	if (ff_bugs_parse(list, bugs, err, sizeof(err))) {
+		fprintf(stderr, "foliofuzz: %s\n", err);
+		return -1;
+	}
+	return 0;
 }
 
 static int cmd_decode(int argc, char **argv)

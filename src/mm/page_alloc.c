@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "foliofuzz/bugs.h"
 #include "foliofuzz/list.h"
 #include "foliofuzz/mm.h"
 
@@ -240,7 +241,7 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 	if (folio_test_anon((struct folio *)page))
 		page->mapping = NULL;
 	/* 6.17: page freeing clears any set page type (seed 001). */
-	if (page_has_type(page))
+	if (page_has_type(page) && !ff_bug_on(type_not_reset_on_free))
 		page->page_type = UINT_MAX;
 	if (free_page_is_bad(page))
 		bad++;
