@@ -39,9 +39,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 /*
- * The run options every target starts from: the default world, and the bug
+ * The run options every target starts from: the default world, the bug
  * knobs named by FOLIOFUZZ_BUGS (parsed once; an unknown knob is a usage
- * error: the target exits 2 before fuzzing anything).
+ * error: the target exits 2 before fuzzing anything), and suppression of
+ * known findings unless FOLIOFUZZ_NO_SUPPRESS is set.
  */
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
@@ -63,6 +64,37 @@ static inline void ff_fuzz_opts(struct ff_run_opts *o)
 	}
 	ff_run_opts_default(o);
 	o->cfg.bugs = bugs;
+	/* Known findings end an input as a pass unless asked otherwise. */
+	o->suppress = !getenv("FOLIOFUZZ_NO_SUPPRESS");
+}
+
+/*
+ * Runs one input as target `name` (an op subset, harness/targets.c) and
+ * aborts on a broken invariant.  Every foliofuzz target is this call.
+ */
+static inline int ff_fuzz_one(const char *name, const uint8_t *data,
+			      size_t size)
+{
+	static const struct ff_target *t;
+	struct ff_run_opts opts;
+	struct ff_result res;
+	struct ff_prog prog;
+
+	if (!t) {
+		t = ff_target_by_name(name);
+		if (!t) {
+			fprintf(stderr, "fuzz: unknown target %s\n", name);
+			exit(2);
+		}
+	}
+	ff_prog_init(&prog);
+	ff_decode_target(t, data, size, &prog);
+	ff_fuzz_opts(&opts);
+	ff_run(&opts, &prog, &res);
+	ff_prog_free(&prog);
+	if (res.inv != FF_INV_NONE)
+		abort();
+	return 0;
 }
 
 /* An always-on assert for the fuzz plumbing itself, independent of NDEBUG. */

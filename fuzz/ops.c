@@ -12,20 +12,7 @@
  */
 #include "fuzz.h"
 
-#include "foliofuzz/harness.h"
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct ff_run_opts opts;
-	struct ff_result res;
-	struct ff_prog prog;
-
-	ff_prog_init(&prog);
-	ff_decode(data, size, &prog);
-	ff_fuzz_opts(&opts);
-	ff_run(&opts, &prog, &res);
-	ff_prog_free(&prog);
-	if (res.inv != FF_INV_NONE)
-		abort();
-	return 0;
+	return ff_fuzz_one("ops", data, size);
 }

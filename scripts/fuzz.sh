@@ -1,118 +1,526 @@
 #!/usr/bin/env bash
-# fuzz.sh - a libFuzzer campaign on one fuzz target, resumable.
+# fuzz.sh - a resumable fuzz campaign on one target, with libFuzzer or AFL++.
 #
-#   scripts/fuzz.sh [TARGET] [--time SECONDS] [-- LIBFUZZER_FLAGS...]
+#   scripts/fuzz.sh [TARGET] [--engine libfuzzer|afl] [--time DURATION]
+#                   [--jobs N] [--bugs LIST|help] [--workdir DIR]
+#                   [--status-every SECONDS] [--dry-run] [-- ENGINE_FLAGS...]
 #
-# TARGET is a fuzz/TARGET.c (default: ops); SECONDS defaults to 60.  Builds
-# the asan preset (configuring it on first use), then fuzzes with the
-# target's dictionary.  State lives in work/TARGET/: corpus/ (seeded from
-# the shipped corpus on the first run, grown and reused afterwards) and
-# crashes/ (libFuzzer artifacts).  Ends with the number of crashes; exits 1
-# if this run found one, 0 otherwise, 2 on bad usage.
-set -euo pipefail
+# Defaults: target ops, libFuzzer, 60 s, one job, no bug knobs, work dir
+# work/TARGET-ENGINE.  DURATION is 90, 90s, 10m, 1h or 2d.  Builds what the
+# engine needs (asan preset for libFuzzer, afl for AFL++, which is
+# installed from Debian when missing) and fuzzes fuzz_TARGET with the
+# shipped corpus (build/<preset>/corpus/TARGET/, encoded from
+# corpus/TARGET/*.trace), dicts/TARGET.dict and fuzz/TARGET.options.
+#
+#   --jobs N    libFuzzer: fork mode, -fork=N -ignore_crashes=1, so the
+#               campaign outlives its crashes and collects every one;
+#               AFL++: one main and N-1 secondaries sharing a sync dir.
+#               With one libFuzzer job, the run stops at its first crash.
+#   --bugs L    FOLIOFUZZ_BUGS=L for the target (bug knobs; checked with
+#               `foliofuzz run --bugs=` first; `--bugs help` lists them).
+#
+# The work dir keeps everything and a second run resumes from it:
+#   corpus/         libFuzzer corpus (AFL++: sync/*/queue)
+#   crashes/        every crash input the moment the engine saves it, then
+#                   renamed ID-HASH by its invariant id (or sanitizer kind,
+#                   e.g. asan-heap-buffer-overflow), with ID-HASH.trace
+#                   (the decoded program) and ID-HASH.report beside it
+#   progress.tsv    one line per status tick, across runs (scripts/plot.sh)
+#   campaign.conf   target, engine and knobs, for triage.sh and resumes
+#   log/            the engine's output, one file per run and instance
+# SIGINT, SIGTERM and SIGHUP stop the engine cleanly: libFuzzer's fork-mode
+# job corpora are salvaged into corpus/ first, so nothing found is lost.
+#
+# Exit: 0 when this run found no crash, 1 when it did (or the engine
+# failed), 2 on bad usage or an unknown bug knob.
+set -uo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+FF_NAME=fuzz.sh
+. scripts/lib.sh
 
 usage() {
-	echo "usage: scripts/fuzz.sh [TARGET] [--time SECONDS] [-- LIBFUZZER_FLAGS...]" >&2
-	local f names=
-	for f in fuzz/*.c; do
-		f=${f#fuzz/}
-		[ "$f" = replay_main.c ] || names="$names ${f%.c}"
-	done
-	echo "targets:$names" >&2
+	[ $# -gt 0 ] && echo "fuzz.sh: $*" >&2
+	cat >&2 <<EOF
+usage: scripts/fuzz.sh [TARGET] [--engine libfuzzer|afl] [--time DURATION]
+                       [--jobs N] [--bugs LIST|help] [--workdir DIR]
+                       [--status-every SECONDS] [--dry-run] [-- ENGINE_FLAGS...]
+DURATION: 90, 90s, 10m, 1h, 2d.  targets: $(ff_targets | tr '\n' ' ')
+EOF
 	exit 2
 }
 
-target=ops
-time=60
+# ---- arguments ----------------------------------------------------------
+
+target= engine=libfuzzer time_arg=60 jobs=1 bugs= workdir= every= dry=
 extra=()
-target_set=
 while [ $# -gt 0 ]; do
-	case $1 in
-	--time)
-		[ $# -ge 2 ] || usage
-		time=$2
-		shift 2
+	opt=$1 val=
+	case $opt in
+	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
+	esac
+	case $opt in
+	--engine | --time | --jobs | --bugs | --workdir | --status-every)
+		if [ -z "$val" ]; then
+			[ $# -ge 2 ] || usage "$opt needs a value"
+			val=$2
+			shift
+		fi
 		;;
-	--time=*)
-		time=${1#--time=}
-		shift
-		;;
-	-h | --help)
-		usage
-		;;
+	esac
+	case $opt in
+	--engine) engine=$val ;;
+	--time) time_arg=$val ;;
+	--jobs) jobs=$val ;;
+	--bugs) bugs=$val ;;
+	--workdir) workdir=$val ;;
+	--status-every) every=$val ;;
+	--dry-run) dry=1 ;;
+	-h | --help) usage ;;
 	--)
 		shift
 		extra=("$@")
 		break
 		;;
-	-*)
-		echo "fuzz.sh: unknown option: $1" >&2
-		usage
-		;;
+	-*) usage "unknown option: $opt" ;;
 	*)
-		if [ -n "$target_set" ]; then
-			echo "fuzz.sh: one target at a time ('$target', '$1')" >&2
-			usage
-		fi
-		target=$1
-		target_set=1
-		shift
+		[ -z "$target" ] || usage "one target at a time ('$target', '$opt')"
+		target=$opt
 		;;
 	esac
+	shift
 done
-case $time in
-'' | *[!0-9]*)
-	echo "fuzz.sh: --time wants whole seconds, got '$time'" >&2
-	usage
-	;;
+target=${target:-ops}
+
+ff_is_target "$target" || usage "no fuzz target '$target' (no fuzz/$target.c)"
+case $engine in
+libfuzzer | afl) ;;
+*) usage "--engine is libfuzzer or afl, not '$engine'" ;;
 esac
-if [ ! -f "fuzz/$target.c" ] || [ "$target" = replay_main ]; then
-	echo "fuzz.sh: no fuzz target '$target'" >&2
-	usage
+secs=$(ff_duration "$time_arg") ||
+	usage "--time wants a duration like 90, 90s, 10m or 1h, not '$time_arg'"
+[[ $jobs =~ ^[1-9][0-9]*$ ]] && [ "$jobs" -le 64 ] ||
+	usage "--jobs wants 1..64, not '$jobs'"
+if [ -z "$every" ]; then
+	every=10
+	[ "$secs" -gt 600 ] && every=30
+	[ "$secs" -gt 7200 ] && every=60
+fi
+[[ $every =~ ^[1-9][0-9]*$ ]] || usage "--status-every wants whole seconds, not '$every'"
+workdir=${workdir:-work/$target-$engine}
+
+# ---- bug knobs: the CLI knows them ---------------------------------------
+
+cli=${FF_CLI:-build/asan/bin/foliofuzz}
+if [ -n "$bugs" ]; then
+	[ -n "${FF_CLI:-}" ] || ff_build asan foliofuzz
+	if [ "$bugs" = help ]; then
+		"$cli" run --bugs=help
+		exit 0
+	fi
+	if ! msg=$("$cli" run --bugs="$bugs" /dev/null 2>&1 >/dev/null); then
+		ff_die 2 "--bugs $bugs: ${msg#foliofuzz: } (list them: scripts/fuzz.sh --bugs help)"
+	fi
 fi
 
-[ -f build/asan/CMakeCache.txt ] || cmake --preset asan
-cmake --build --preset asan -j2 --target "fuzz_$target" "corpus_$target"
+# ---- the engine's command lines -----------------------------------------
 
-work=work/$target
-mkdir -p "$work/corpus" "$work/crashes"
-if [ -z "$(ls -A "$work/corpus")" ]; then
-	echo "fuzz.sh: seeding $work/corpus from the shipped corpus"
-	cp -R "build/asan/corpus/$target/." "$work/corpus/"
-else
-	echo "fuzz.sh: resuming with $(find "$work/corpus" -maxdepth 1 -type f | wc -l) inputs in $work/corpus"
-fi
+preset=asan
+[ "$engine" = afl ] && preset=afl
+seeds=build/$preset/corpus/$target
+dict=dicts/$target.dict
+mapfile -t opts < <(ff_options "$target" libfuzzer)
+log_dir=$workdir/log
+corpus=$workdir/corpus
+crashes=$workdir/crashes
+sync=$workdir/sync
 
-dict=()
-[ -f "dicts/$target.dict" ] && dict=("-dict=dicts/$target.dict")
-
-crash_files() {
-	find "$work/crashes" -maxdepth 1 -type f \
-		\( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
-		-o -name 'oom-*' \) "$@" | sort
+lf_cmd() {
+	local o cmd=("build/asan/bin/fuzz_$target")
+	if [ "$jobs" -gt 1 ]; then
+		# The script stops fork mode itself (salvaging the jobs' corpora);
+		# libFuzzer's own limit is a backstop.
+		cmd+=(-fork="$jobs" -ignore_crashes=1 -max_total_time=$((secs + 120)))
+	else
+		cmd+=(-max_total_time="$secs")
+	fi
+	[ -f "$dict" ] && cmd+=(-dict="$dict")
+	for o in "${opts[@]}"; do
+		cmd+=("-$o")
+	done
+	cmd+=(-artifact_prefix="$crashes/" -print_final_stats=1 "${extra[@]}"
+		"$corpus" "$seeds")
+	printf '%s\0' "${cmd[@]}"
 }
 
-stamp=$work/.last-run
-touch "$stamp"
-rc=0
-"build/asan/bin/fuzz_$target" -max_total_time="$time" "${dict[@]}" \
-	-artifact_prefix="$work/crashes/" -print_final_stats=1 \
-	"${extra[@]}" "$work/corpus" || rc=$?
-
-total=$(crash_files | wc -l)
-mapfile -t new < <(crash_files -newer "$stamp")
-echo "fuzz.sh: $target: $total crash(es) in $work/crashes/, ${#new[@]} new this run"
-if [ ${#new[@]} -gt 0 ]; then
-	for f in "${new[@]}"; do
-		echo "fuzz.sh: new: $f"
+afl_cmd() { # NAME ROLE: ROLE is -M or -S
+	local o cmd=(afl-fuzz "$2" "$1" -i "$seeds" -o "$sync" -m none)
+	[ -f "$dict" ] && cmd+=(-x "$dict")
+	for o in "${opts[@]}"; do
+		case $o in
+		max_len=*) cmd+=(-G "${o#*=}") ;;
+		timeout=*) cmd+=(-t "$((${o#*=} * 1000))+") ;;
+		esac
 	done
-	echo "fuzz.sh: read it with  build/asan/bin/foliofuzz decode ${new[0]}"
-	echo "fuzz.sh: rerun it with build/asan/bin/foliofuzz run ${new[0]}"
-	exit 1
+	cmd+=("${extra[@]}" -- "build/afl/bin/fuzz_${target}_afl")
+	printf '%s\0' "${cmd[@]}"
+}
+
+instances() { # the AFL++ instance names
+	local i
+	echo main
+	for ((i = 1; i < jobs; i++)); do
+		echo "s$i"
+	done
+}
+
+if [ -n "$dry" ]; then
+	ff_say "$target with $engine for $secs s, $jobs job(s), status every $every s, work dir $workdir${bugs:+, FOLIOFUZZ_BUGS=$bugs}"
+	if [ "$engine" = libfuzzer ]; then
+		mapfile -d '' c < <(lf_cmd)
+		ff_say "would run: ${c[*]}"
+	else
+		for n in $(instances); do
+			role=-S
+			[ "$n" = main ] && role=-M
+			mapfile -d '' c < <(afl_cmd "$n" "$role")
+			ff_say "would run: ${c[*]}"
+		done
+	fi
+	exit 0
 fi
-if [ "$rc" -ne 0 ]; then
-	echo "fuzz.sh: fuzz_$target exited with status $rc" >&2
-	exit 1
+
+# ---- build ----------------------------------------------------------------
+
+if [ "$engine" = afl ]; then
+	ff_need afl-fuzz afl++
+	ff_build afl "fuzz_${target}_afl" "corpus_$target"
+	ff_build asan foliofuzz "fuzz_${target}_replay"
+else
+	ff_build asan "fuzz_$target" "fuzz_${target}_replay" foliofuzz "corpus_$target"
 fi
+
+# ---- the work dir -----------------------------------------------------------
+
+mkdir -p "$corpus" "$crashes" "$log_dir" "$workdir/.tmp" ||
+	ff_die 1 "cannot create $workdir"
+exec 9>"$workdir/.lock"
+flock -n 9 || ff_die 1 "another campaign is running in $workdir"
+
+conf=$workdir/campaign.conf
+if [ -f "$conf" ]; then
+	old_bugs=$(sed -n 's/^bugs=//p' "$conf")
+	old_engine=$(sed -n 's/^engine=//p' "$conf")
+	[ "$old_engine" = "$engine" ] ||
+		ff_die 2 "$workdir was a $old_engine campaign; use another --workdir"
+	[ "$old_bugs" = "$bugs" ] ||
+		ff_say "note: $workdir ran with bugs='$old_bugs', now bugs='$bugs'"
+fi
+printf 'target=%s\nengine=%s\nbugs=%s\n' "$target" "$engine" "$bugs" >"$conf"
+
+# libFuzzer fork mode keeps each job's new inputs in $TMPDIR/libFuzzerTemp.
+# FuzzWithForkPID.dir/C<job> until the job ends and is merged; copy them
+# before they can go away.
+salvage_fork_corpora() {
+	local d n=0
+	for d in "$workdir"/.tmp/*FuzzWithFork*.dir/C[0-9]*; do
+		[ -d "$d" ] || continue
+		n=$((n + $(find "$d" -maxdepth 1 -type f | wc -l)))
+		cp -n "$d"/* "$corpus"/ 2>/dev/null
+	done
+	[ $n -gt 0 ] && ff_say "salvaged $n inputs from running fork-mode jobs"
+}
+salvage_fork_corpora # a run killed with SIGKILL leaves them behind
+rm -rf "$workdir"/.tmp/*FuzzWithFork*.dir
+
+progress=$workdir/progress.tsv
+[ -f "$progress" ] ||
+	echo "# unix_time elapsed execs exec_per_s cov ft corpus crashes ids session" >"$progress"
+# Elapsed time and execs accumulate across runs.
+read -r base_elapsed base_execs session < <(awk '!/^#/ { e = $2; x = $3; s = $10 }
+	END { printf "%d %d %d\n", e, x, s + 1 }' "$progress")
+
+# ---- crashes: name each by what it breaks -----------------------------------
+
+count_crashes() {
+	local f n=0
+	for f in "$crashes"/*; do
+		[ -f "$f" ] && ff_is_crash_input "$f" && n=$((n + 1))
+	done
+	echo $n
+}
+
+# Distinct ids among the named crashes, as "ID(count) ...".
+crash_ids() {
+	local f
+	for f in "$crashes"/*; do
+		[ -f "$f" ] && ff_is_crash_input "$f" || continue
+		f=${f##*/}
+		case $f in
+		crash-* | leak-*) continue ;; # not named yet
+		esac
+		echo "${f%-*}"
+	done | sort | uniq -c | awk '{ printf "%s%s(%d)", (NR > 1 ? " " : ""), $2, $1 }'
+}
+
+# Renames libFuzzer's crash-HASH (or an AFL++ crash, copied) to ID-HASH,
+# with the decoded trace and the report beside it.
+name_crash() { # SRC HASH KIND: KIND is the libFuzzer prefix or "crash"
+	local src=$1 hash=$2 kind=$3 sig id dst
+	case $kind in
+	timeout | oom | slow-unit) id=$kind ;;
+	*)
+		sig=$(FF_CLASSIFY_LOG="$workdir/.tmp/report" ff_classify "$src" "$target" "$bugs")
+		id=${sig%% *}
+		;;
+	esac
+	dst=$crashes/$id-$hash
+	if [ "$src" != "$dst" ]; then
+		if [ -e "$dst" ]; then
+			[ "${src#$crashes/}" != "$src" ] && rm -f "$src"
+			return
+		fi
+		case $src in
+		"$crashes"/*) mv "$src" "$dst" ;;
+		*) cp "$src" "$dst" ;;
+		esac
+	fi
+	"$cli" decode "$dst" -o "$dst.trace" 2>/dev/null
+	[ -f "$workdir/.tmp/report" ] && mv "$workdir/.tmp/report" "$dst.report"
+	new_crashes=$((new_crashes + 1))
+	# One line per new kind; the status line counts the rest.
+	grep -qxF "$id" "$workdir/.tmp/seen-ids" 2>/dev/null && return
+	echo "$id" >>"$workdir/.tmp/seen-ids"
+	ff_say "new crash kind $id: $dst"
+}
+
+new_crashes=0
+collect_crashes() {
+	local f base d
+	for f in "$crashes"/crash-* "$crashes"/leak-* "$crashes"/timeout-* \
+		"$crashes"/oom-* "$crashes"/slow-unit-*; do
+		[ -f "$f" ] || continue
+		base=${f##*/}
+		name_crash "$f" "${base#*-}" "${base%%-*}"
+	done
+	[ "$engine" = afl ] || return 0
+	for d in "$sync"/*/crashes; do
+		for f in "$d"/id:*; do
+			[ -f "$f" ] || continue
+			grep -qxF "$f" "$workdir/.collected" 2>/dev/null && continue
+			echo "$f" >>"$workdir/.collected"
+			name_crash "$f" "$(sha1sum <"$f" | cut -c1-40)" crash
+		done
+	done
+}
+
+# ---- status ---------------------------------------------------------------
+
+now() { date +%s; }
+t0=$(now)
+execs=0 eps=0 cov=0 ft=0 corp=0
+
+# Sets execs eps cov ft corp from the engine's latest status: libFuzzer's
+# last "#N ... cov: ft: corp:" line, AFL++'s plot_data (summed over the
+# instances).  exec/s is averaged over this run.
+read_stats() {
+	local line
+	if [ "$engine" = afl ]; then
+		# plot_data: relative_time, cycles_done, cur_item, corpus_count,
+		# pending_total, pending_favs, map_size, saved_crashes,
+		# saved_hangs, max_depth, execs_per_sec, total_execs, edges_found
+		read -r execs eps cov corp < <(for n in $(instances); do
+			tail -n 1 "$sync/$n/plot_data" 2>/dev/null
+		done | awk -F', *' '!/^#/ && NF >= 13 { x += $12; e += $11
+				if ($13 > c) c = $13; if ($4 > q) q = $4 }
+			END { printf "%d %d %d %d\n", x, e, c, q }')
+		ft=0
+		return
+	fi
+	line=$(tail -c 65536 "$log" 2>/dev/null | grep -aE '^#[0-9]+' | tail -n 1)
+	[ -n "$line" ] || return 0
+	execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$line")
+	cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$line")
+	ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$line")
+	corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$line")
+	cov=${cov:-0} ft=${ft:-0} corp=${corp:-0}
+	local el=$(($(now) - t0))
+	eps=$((el > 0 ? execs / el : 0))
+}
+
+# Inputs kept on disk: what the next run starts from (with the seeds).
+corpus_files() {
+	if [ "$engine" = afl ]; then
+		find "$sync"/*/queue -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l
+	else
+		find "$corpus" -maxdepth 1 -type f | wc -l
+	fi
+}
+
+hms() { printf '%02d:%02d:%02d' $(($1 / 3600)) $(($1 % 3600 / 60)) $(($1 % 60)); }
+
+status() {
+	local el=$(($(now) - t0)) n c ids
+	read_stats
+	if [ -n "${final_execs:-}" ]; then
+		execs=$final_execs eps=${final_eps:-$eps}
+	fi
+	n=$corp
+	[ "$n" -gt 0 ] || n=$(corpus_files)
+	c=$(count_crashes)
+	ids=$(crash_ids | wc -w)
+	printf '%d %d %d %d %d %d %d %d %d %d\n' "$(now)" $((base_elapsed + el)) \
+		$((base_execs + execs)) "$eps" "$cov" "$ft" "$n" "$c" "$ids" \
+		"$session" >>"$progress"
+	ff_say "[$(hms $el)/$(hms "$secs")] execs $execs  exec/s $eps  cov $cov  ft $ft  corpus $n  crashes $c ($ids ids)"
+}
+
+# ---- run --------------------------------------------------------------------
+
+crash_ids | tr ' ' '\n' | sed 's/(.*//' >"$workdir/.tmp/seen-ids"
+export FOLIOFUZZ_BUGS=$bugs
+pids=()
+stamp=$(date +%Y%m%d-%H%M%S)
+if [ "$engine" = libfuzzer ]; then
+	mapfile -d '' cmd < <(lf_cmd)
+	log=$log_dir/libfuzzer-$stamp.log
+	ff_say "$target: libFuzzer, $jobs job(s), $secs s, work dir $workdir${bugs:+, bugs=$bugs}"
+	ff_say "log: $log"
+	# Own session: a terminal's ^C reaches this script only, which stops
+	# the engine in order (salvage first).
+	TMPDIR=$workdir/.tmp setsid "${cmd[@]}" >"$log" 2>&1 </dev/null &
+	pids+=($!)
+else
+	export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+		AFL_NO_AFFINITY=1 AFL_AUTORESUME=1 AFL_NO_UI=1
+	mkdir -p "$sync"
+	ff_say "$target: AFL++, $jobs instance(s), $secs s, sync dir $sync${bugs:+, bugs=$bugs}"
+	for n in $(instances); do
+		role=-S
+		[ "$n" = main ] && role=-M
+		mapfile -d '' cmd < <(afl_cmd "$n" "$role")
+		setsid "${cmd[@]}" >"$log_dir/afl-$n-$stamp.log" 2>&1 </dev/null &
+		pids+=($!)
+	done
+	ff_say "logs: $log_dir/afl-*-$stamp.log"
+fi
+
+stop_sig=
+trap 'stop_sig=INT' INT
+trap 'stop_sig=TERM' TERM
+trap 'stop_sig=HUP' HUP
+
+alive() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -0 "$p" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+# True while any process of the engine's process groups is left.
+group_alive() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -0 -- -"$p" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+stop_engine() {
+	local p i
+	if [ "$engine" = libfuzzer ] && [ "$jobs" -gt 1 ]; then
+		# Freeze the whole fork-mode tree and copy the jobs' corpora:
+		# nothing a job found is lost with the temp dir.  Then the
+		# STOP file ends every job, running or about to start, and
+		# SIGUSR1 asks the parent to exit gracefully (not SIGINT: it
+		# runs its jobs with system(), which ignores SIGINT).
+		kill -STOP -- -"${pids[0]}" 2>/dev/null
+		salvage_fork_corpora
+		for p in "$workdir"/.tmp/*FuzzWithFork*.dir; do
+			[ -d "$p" ] && touch "$p/STOP"
+		done
+		kill -USR1 -- -"${pids[0]}" 2>/dev/null
+		kill -CONT -- -"${pids[0]}" 2>/dev/null
+	else
+		for p in "${pids[@]}"; do
+			kill -INT -- -"$p" 2>/dev/null
+		done
+	fi
+	for ((i = 0; i < 300; i++)); do
+		group_alive || return 0
+		sleep 0.1
+	done
+	ff_say "the engine did not stop within 30 s; killing it"
+	for p in "${pids[@]}"; do
+		kill -KILL -- -"$p" 2>/dev/null
+	done
+}
+
+next=$((t0 + every))
+reason=
+while :; do
+	if [ -n "$stop_sig" ]; then
+		reason="stopped by SIG$stop_sig"
+		break
+	fi
+	if ! alive; then
+		reason="the engine exited"
+		break
+	fi
+	if [ "$(now)" -ge $((t0 + secs)) ] && { [ "$engine" = afl ] || [ "$jobs" -gt 1 ]; }; then
+		reason="time is up"
+		break
+	fi
+	if [ "$(now)" -ge "$next" ]; then
+		collect_crashes
+		status
+		next=$((next + every))
+	fi
+	sleep 1 &
+	wait $! 2>/dev/null
+done
+group_alive && stop_engine
+wait 2>/dev/null
+trap - INT TERM HUP
+[ "$reason" = "the engine exited" ] && [ "$(now)" -ge $((t0 + secs)) ] &&
+	reason="time is up"
+
+# ---- summary ----------------------------------------------------------------
+
+collect_crashes
+[ "$reason" = "the engine exited" ] && [ "$new_crashes" -gt 0 ] &&
+	reason="stopped at a crash"
+if [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ]; then
+	# Plain mode prints exact totals at exit.
+	final_execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log" | tail -n 1)
+	final_eps=$(sed -nE 's/^stat::average_exec_per_sec: *([0-9]+)/\1/p' "$log" | tail -n 1)
+fi
+status >/dev/null
+el=$(($(now) - t0))
+ff_say "---- summary: $target, $engine, $reason after $(hms $el) ----"
+ff_say "this run: $execs execs, $eps exec/s, cov $cov, ft $ft"
+ff_say "campaign: $(hms $((base_elapsed + el))) in $session run(s), $((base_execs + execs)) execs"
+shown=$corpus/
+[ "$engine" = afl ] && shown="$sync/*/queue/"
+ff_say "corpus: $corp inputs in the engine, $(corpus_files) files kept in $shown"
+ff_say "crashes: $(count_crashes) in $crashes/, $new_crashes new this run"
+ids=$(crash_ids)
+[ -n "$ids" ] && ff_say "by id: $ids"
+ff_say "progress: $progress (scripts/plot.sh $workdir)"
+if [ "$(count_crashes)" -gt 0 ]; then
+	ff_say "triage:   scripts/triage.sh $crashes"
+	first=$(ls -t "$crashes" | grep -vE '\.(trace|report)$|^(crash|leak)-' | head -n 1)
+	ff_say "read:     $crashes/$first.trace and $crashes/$first.report"
+	ff_say "rerun:    ${bugs:+FOLIOFUZZ_BUGS=$bugs }$cli run $crashes/$first"
+	ff_say "minimize: scripts/minimize.sh --crash $crashes/$first${bugs:+ --bugs $bugs}"
+fi
+rc=0
+if [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && [ "$new_crashes" -eq 0 ] &&
+	[ -z "$stop_sig" ] && ! grep -q '^stat::number_of_executed_units' "$log"; then
+	ff_say "libFuzzer did not finish cleanly; the end of $log:" >&2
+	tail -n 15 "$log" >&2
+	rc=1
+fi
+[ "$new_crashes" -gt 0 ] && rc=1
+exit $rc

@@ -33,8 +33,25 @@ int ff_inv_lookup(const char *name);
 
 #define FF_FAIL_MSG 256
 
+enum ff_finding {
+#define X(id, inv, fix, what) id,
+#include "foliofuzz/findings.def"
+#undef X
+	FF_NR_FINDINGS,
+	FF_FINDING_NONE = -1,
+};
+
+struct ff_finding_info {
+	const char *id;
+	int inv;
+	const char *fix;
+	const char *what;
+};
+extern const struct ff_finding_info ff_findings[FF_NR_FINDINGS];
+
 struct ff_failure {
 	int inv;                /* enum ff_inv, FF_INV_NONE when none */
+	int finding;            /* enum ff_finding, FF_FINDING_NONE if new */
 	long pfn;               /* affected pfn, -1 if none */
 	char msg[FF_FAIL_MSG];
 };
@@ -42,6 +59,9 @@ struct ff_failure {
 struct page;
 void ff_fail(int inv, const struct page *page, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A failure that is a known finding (findings.def). */
+void ff_fail_finding(int inv, int finding, const struct page *page,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 bool ff_failed(void);

@@ -26,6 +26,18 @@ enum ff_opcode {
 	FF_OP_UNMAP,
 	FF_OP_SPLIT,
 	FF_OP_MIGRATE,
+	FF_OP_DEV_ALLOC,
+	FF_OP_DEV_MIGRATE,
+	FF_OP_DEV_FAULT,
+	FF_OP_DEV_INSERT,
+	FF_OP_DEV_UNMAP,
+	FF_OP_DAX_FAULT,
+	FF_OP_DAX_UNMAP,
+	FF_OP_DAX_TRUNCATE,
+	FF_OP_DAX_BUSY,
+	FF_OP_RACE,
+	FF_OP_RACE_PFN,
+	FF_OP_PFN_WALK,
 	FF_NR_OPS,
 };
 
@@ -64,10 +76,31 @@ void ff_prog_init(struct ff_prog *p);
 void ff_prog_free(struct ff_prog *p);
 int ff_prog_push(struct ff_prog *p, const struct ff_op *op);
 
-/* trace.c: the codec. */
+/* targets.c: a fuzz target's op subset (ops == NULL: all ops). */
+struct ff_target {
+	const char *name;
+	size_t nr_ops;
+	const uint8_t *ops;
+	const char *doc;
+};
+extern const struct ff_target ff_targets[];
+extern const size_t ff_nr_targets;
+const struct ff_target *ff_target_by_name(const char *name);
+/* The op an opcode byte names in target t. */
+uint8_t ff_target_code(const struct ff_target *t, uint8_t byte);
+/* The canonical opcode byte of op code in t, or -1 if t lacks it. */
+int ff_target_byte(const struct ff_target *t, uint8_t code);
+
+/* trace.c: the codec.  ff_decode/ff_encode use the "ops" target (every
+ * op); the _target forms use a target's op subset. */
 void ff_decode(const uint8_t *data, size_t size, struct ff_prog *out);
+void ff_decode_target(const struct ff_target *t, const uint8_t *data,
+		      size_t size, struct ff_prog *out);
 /* Canonical bytes; returns the length, writing at most cap bytes. */
 size_t ff_encode(const struct ff_prog *p, uint8_t *out, size_t cap);
+/* As ff_encode for target t; returns (size_t)-1 if an op is not in t. */
+size_t ff_encode_target(const struct ff_target *t, const struct ff_prog *p,
+			uint8_t *out, size_t cap);
 void ff_op_print(FILE *f, const struct ff_op *op);
 void ff_trace_print(FILE *f, const struct ff_prog *p, size_t upto);
 /* Parses a text trace.  On error returns -1 and writes
@@ -83,12 +116,14 @@ struct ff_run_opts {
 	FILE *report;      /* where the report goes (NULL = stderr) */
 	FILE *verbose;     /* per-step state, or NULL */
 	int check;         /* 0 = no invariant checks (bench) */
+	int suppress;      /* known findings end the input as a pass (1) */
 };
 
 struct ff_result {
 	int inv;           /* FF_INV_NONE when every invariant held */
 	size_t step;       /* failing step (index into prog), or prog->nr */
 	size_t ok, refused;
+	int finding;       /* a suppressed known finding, or FF_FINDING_NONE */
 };
 
 void ff_run_opts_default(struct ff_run_opts *o);
@@ -112,5 +147,63 @@ void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
 
 /* ops.c: releases an object through the kernel paths (free op, teardown). */
 void ff_obj_free(struct ff_world *w, struct ff_obj *o);
+int ff_pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel);
+uint32_t ff_map_slots(const struct ff_world *w);
+
+/* ops_device.c: device-private and FS-DAX ops. */
+extern const char *const ff_dax_file_names[FF_NR_DAX_FILES];
+int ff_op_dev_alloc(struct ff_world *w, const struct ff_op *op);
+int ff_op_dev_migrate(struct ff_world *w, const struct ff_op *op);
+int ff_op_dev_fault(struct ff_world *w, const struct ff_op *op);
+int ff_op_dev_insert(struct ff_world *w, const struct ff_op *op);
+int ff_op_dev_unmap(struct ff_world *w, const struct ff_op *op);
+int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op);
+int ff_op_dax_unmap(struct ff_world *w, const struct ff_op *op);
+int ff_op_dax_truncate(struct ff_world *w, const struct ff_op *op);
+int ff_op_dax_busy(struct ff_world *w, const struct ff_op *op);
+/* race.c: reader ops (the op after a race op is its writer). */
+enum ff_reader {
+	FF_READER_SNAPSHOT,
+	FF_READER_KPAGEFLAGS,
+	FF_READER_KPAGECOUNT,
+	FF_READER_GUP_FAST,
+	FF_NR_READERS,
+};
+extern const char *const ff_reader_names[FF_NR_READERS];
+extern const char *const ff_race_point_names[];
+int ff_op_race(struct ff_world *w, const struct ff_op *op);
+int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op);
+int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op);
+
+/* Teardown of the DAX region: truncate every entry. */
+void ff_dax_teardown(struct ff_world *w);
+
+/*
+ * minimize.c: op-level delta debugging (DESIGN §9).  A predicate returns
+ * nonzero when prog still fails the way being minimized, and sets *step to
+ * the failing op's index (prog->nr when it failed after the last op).
+ * ff_minimize() shrinks prog in place keeping the predicate true: drops
+ * ops after the failing step, ddmin chunks, single ops, then shrinks each
+ * argument toward 0.  Returns 0, 1 when prog does not fail to begin with
+ * (unchanged), -1 when out of memory.
+ */
+typedef int (*ff_min_pred)(const struct ff_prog *prog, void *ctx,
+			   size_t *step);
+
+struct ff_min_stats {
+	size_t tries;      /* predicate calls */
+	size_t ops_before, ops_after;
+};
+
+int ff_minimize(struct ff_prog *prog, ff_min_pred fails, void *ctx,
+		struct ff_min_stats *st);
+
+/* The predicate "ff_run() fails with invariant inv"; ctx is this. */
+struct ff_min_inv {
+	const struct ff_run_opts *opts; /* opts->report: /dev/null to silence */
+	int inv;
+	unsigned long runs;
+};
+int ff_min_fails_inv(const struct ff_prog *prog, void *ctx, size_t *step);
 
 #endif

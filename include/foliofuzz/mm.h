@@ -139,6 +139,70 @@ void free_frozen_pages(struct page *page, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
 unsigned long buddy_order(const struct page *page);
 
+/* --- mm/memremap.c */
+static inline struct dev_pagemap *page_pgmap(const struct page *page)
+{
+	return page_folio(page)->pgmap;
+}
+static inline bool is_device_private_page(const struct page *page)
+{
+	return page_zonenum(page) == ZONE_DEVICE &&
+	       page_pgmap(page)->type == MEMORY_DEVICE_PRIVATE;
+}
+static inline bool folio_is_device_private(const struct folio *folio)
+{
+	return is_device_private_page(&folio->page);
+}
+static inline bool is_fsdax_page(const struct page *page)
+{
+	return page_zonenum(page) == ZONE_DEVICE &&
+	       page_pgmap(page)->type == MEMORY_DEVICE_FS_DAX;
+}
+void memremap_pages(struct dev_pagemap *pgmap);
+void zone_device_page_init(struct page *page);
+void free_zone_device_folio(struct folio *folio);
+
+/* --- mm/migrate_device.c (one page, the VMA range reduced to one PTE) */
+struct migrate_vma {
+	struct ff_map *pte;       /* the PTE being migrated (NULL: pte_none) */
+	uint8_t vma;
+	unsigned long index;      /* linear page index of the address */
+	struct page *src_page;    /* collected source, or NULL */
+	struct page *fault_page;  /* the page a CPU fault came from */
+	struct page *dst_page;    /* set by the driver */
+	bool migrate;             /* MIGRATE_PFN_MIGRATE */
+	unsigned int flags;       /* MIGRATE_VMA_SELECT_* */
+	void *pgmap_owner;
+};
+#define MIGRATE_VMA_SELECT_SYSTEM (1U << 0)
+#define MIGRATE_VMA_SELECT_DEVICE_PRIVATE (1U << 1)
+int migrate_vma_setup(struct migrate_vma *args);
+void migrate_vma_pages(struct migrate_vma *args);
+void migrate_vma_finalize(struct migrate_vma *args);
+
+/* --- lib/test_hmm.c: the device driver */
+void dmirror_init(struct ff_world *w);
+struct page *dmirror_devmem_alloc_page(void);
+/* Migrates one anon RAM page mapped by pte to device memory. */
+int dmirror_migrate_to_device(struct ff_map *pte);
+/* dev_pagemap_ops.migrate_to_ram: the CPU touched a device-private PTE. */
+int dmirror_devmem_fault(struct ff_map *pte);
+/* Fills an unpopulated anon address with a new device page. */
+int dmirror_migrate_insert(uint8_t vma, unsigned long index);
+
+/* --- mm/rmap.c, device private */
+void folio_add_new_anon_rmap(struct folio *folio, struct anon_vma *anon_vma,
+			     unsigned long index);
+/* try_to_unmap(): unmap every mapping of the folio, discarding them. */
+void try_to_unmap(struct folio *folio);
+
+/* --- fs/dax.c */
+void dax_init_region(struct ff_world *w);
+int dax_insert_entry(struct ff_dax_file *f, unsigned long index);
+void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index);
+bool dax_folio_is_shared(const struct folio *folio);
+struct page *dax_busy_page(struct ff_dax_file *f, unsigned long index);
+
 /* --- mm/swap.c */
 void __folio_put(struct folio *folio);
 

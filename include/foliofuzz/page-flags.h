@@ -60,6 +60,15 @@ enum pageflags {
 
 #define BIT(n) (1UL << (n))
 
+/*
+ * The zone number lives in the top bits of flags, as the kernel's
+ * ZONES_PGSHIFT field does (node and section fields are not modelled).
+ */
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE };
+#define ZONES_SHIFT 3
+#define ZONES_PGSHIFT (64 - ZONES_SHIFT)
+#define ZONES_MASK ((1UL << ZONES_SHIFT) - 1)
+
 /* PAGE_FLAGS_CHECK_AT_FREE: flags that must be clear on a page being freed. */
 #define PAGE_FLAGS_CHECK_AT_FREE                                               \
 	(BIT(PG_lru) | BIT(PG_locked) | BIT(PG_private) | BIT(PG_private_2) |  \
@@ -94,6 +103,20 @@ enum pagetype {
 
 /* POISON_POINTER_DELTA + 0x400 on x86-64 (kernel-facts §2.6, UNVERIFIED). */
 #define TAIL_MAPPING ((struct address_space *)0xdead000000000400UL)
+
+static inline enum zone_type page_zonenum(const struct page *page)
+{
+	return (enum zone_type)((page->flags >> ZONES_PGSHIFT) & ZONES_MASK);
+}
+static inline void set_page_zone(struct page *page, enum zone_type zone)
+{
+	page->flags &= ~(ZONES_MASK << ZONES_PGSHIFT);
+	page->flags |= (unsigned long)zone << ZONES_PGSHIFT;
+}
+static inline bool folio_is_zone_device(const struct folio *folio)
+{
+	return page_zonenum(&folio->page) == ZONE_DEVICE;
+}
 
 /* Plain bit helpers on a page's own flags word (no head redirection). */
 static inline bool test_bit_flags(int nr, const unsigned long *w)

@@ -34,6 +34,9 @@ long ff_obj_index_of(struct ff_world *w, unsigned long pfn);
 struct ff_obj *ff_obj_handle(struct ff_world *w, uint8_t h);
 /* Marks the object's pfns free and drops it from the live set. */
 void ff_obj_release(struct ff_world *w, struct ff_obj *o);
+/* Moves a live object to new pfns (migration), keeping its handle slot,
+ * references and per-page mapcounts. */
+void ff_obj_move(struct ff_world *w, struct ff_obj *o, unsigned long dpfn);
 /* Drops the object if the model says nothing references it any more. */
 void ff_obj_settle(struct ff_world *w, struct ff_obj *o);
 

@@ -7,8 +7,9 @@
  * A world is created per input and destroyed after it; nothing survives
  * between inputs.  The memmap is one exactly-sized heap array, so a stray
  * struct page pointer is an AddressSanitizer report.  pfns are laid out as
- * [0, nr_ram) normal RAM; later regions (device private, FS-DAX) append
- * after it and are sized 0 until those issues land.
+ * three regions: [0, nr_pfns) normal RAM under the buddy allocator, then
+ * nr_devpriv ZONE_DEVICE private pages owned by a dmirror-style driver,
+ * then nr_dax FS-DAX pages backing the DAX files.
  */
 #ifndef FOLIOFUZZ_WORLD_H
 #define FOLIOFUZZ_WORLD_H
@@ -23,7 +24,10 @@
 #define FF_MAX_ORDER 6      /* compile-time ceiling; cfg.max_order <= this */
 #define FF_NR_FILES 3
 #define FF_NR_ANON_VMAS 2
-#define FF_NR_VMAS 4
+#define FF_NR_RAM_VMAS 4
+#define FF_NR_DAX_FILES 4
+#define FF_NR_VMAS (FF_NR_RAM_VMAS + 5) /* 4 RAM, 5 DAX */
+#define FF_DAX_FILE_PAGES 32 /* page-index range of each DAX file */
 #define FF_MAX_MAPS 512     /* mapping-table capacity (PTE + PMD entries) */
 #define FF_MAX_MAPCOUNT 64  /* per-page mapcount cap the harness respects */
 
@@ -32,6 +36,8 @@ struct ff_config {
 	uint8_t max_order;    /* buddy MAX_PAGE_ORDER (6) */
 	uint8_t pmd_order;    /* order that may be PMD-mapped (4) */
 	uint32_t sweep_every; /* full sweep every N steps (64); 0 = only at end */
+	uint32_t nr_devpriv;  /* ZONE_DEVICE private pfns (64) */
+	uint32_t nr_dax;      /* FS-DAX pfns (64; a multiple of 4) */
 	uint64_t bugs;        /* bug knobs, FF_BUG_* bits (none yet) */
 };
 
@@ -41,7 +47,46 @@ void ff_config_default(struct ff_config *cfg);
 struct address_space {
 	uint32_t id;
 	uint32_t nrpages; /* pages in the page cache */
+	uint8_t dax;      /* an FS-DAX file: pages come from the DAX region */
 } __attribute__((aligned(8)));
+
+/* include/linux/memremap.h */
+enum memory_type {
+	MEMORY_DEVICE_PRIVATE = 1,
+	MEMORY_DEVICE_COHERENT,
+	MEMORY_DEVICE_FS_DAX,
+	MEMORY_DEVICE_GENERIC,
+	MEMORY_DEVICE_PCI_P2PDMA,
+};
+
+struct dev_pagemap;
+struct dev_pagemap_ops {
+	void (*page_free)(struct page *page);
+};
+
+struct dev_pagemap {
+	enum memory_type type;
+	const struct dev_pagemap_ops *ops;
+	void *owner;               /* the driver (migrate_vma pgmap_owner) */
+	long ref;                  /* percpu_ref stand-in: pages handed out */
+	unsigned long start_pfn, nr_pfns;
+} __attribute__((aligned(8)));
+
+/* The device driver's own state (lib/test_hmm.c dmirror_device). */
+struct ff_dmirror {
+	struct page *free_pages;   /* chained through zone_device_data */
+	unsigned long nr_free;
+	unsigned long calloc;      /* allocations handed out */
+};
+
+/* An FS-DAX file: its block map and which of its extents are reflinked. */
+struct ff_dax_file {
+	struct address_space as;
+	uint32_t nr;                           /* pages in the file */
+	uint32_t pfn[FF_DAX_FILE_PAGES];       /* index -> pfn */
+	uint8_t shared[FF_DAX_FILE_PAGES];     /* IOMAP_F_SHARED extent */
+	uint8_t entry[FF_DAX_FILE_PAGES];      /* DAX entry in the xarray */
+};
 
 struct anon_vma {
 	uint32_t id;
@@ -62,6 +107,8 @@ struct ff_map {
 	uint8_t vma;
 	uint8_t pmd;    /* 1 = maps the whole folio (entire mapping) */
 	uint8_t migration; /* 1 = temporarily a migration entry */
+	uint8_t devpriv;   /* 1 = a device-private swap entry */
+	uint32_t index;    /* file page index (DAX mappings) */
 };
 
 /* --- reference model (DESIGN §7): updated from op meaning, never from bits */
@@ -85,9 +132,14 @@ enum ff_pstate {
 	FF_PS_SMALL, /* order-0 allocated page */
 };
 
+enum ff_dax_state { FF_DAX_NONE, FF_DAX_SINGLE, FF_DAX_SHARED };
+
 struct ff_ref_page {
 	uint8_t state;    /* enum ff_pstate */
-	uint8_t pad[3];
+	uint8_t dax;      /* DAX pages: enum ff_dax_state */
+	uint8_t dax_file; /* DAX_SINGLE: the file */
+	uint8_t pad;
+	uint32_t dax_n;   /* DAX: associations; SINGLE: the index */
 	uint32_t obj;     /* object id owning the pfn (valid unless FREE) */
 	int32_t mapcount; /* PTE mappings of this page */
 };
@@ -106,7 +158,11 @@ struct ff_obj {
 	int32_t pmd_maps;     /* entire (PMD) mappings */
 	uint32_t mapping_id;  /* anon_vma id or file id */
 	unsigned long index;
+	uint8_t devpriv;      /* lives in the device-private region */
 };
+
+struct ff_op;
+struct ff_prog;
 
 struct ff_stats {
 	uint64_t steps, ops_ok, ops_refused, checks, sweeps;
@@ -126,6 +182,10 @@ struct ff_world {
 	struct anon_vma anon_vmas[FF_NR_ANON_VMAS];
 	struct ff_vma vmas[FF_NR_VMAS];
 	struct mem_cgroup memcg;
+	struct dev_pagemap devpriv_pgmap, dax_pgmap;
+	struct ff_dmirror dmirror;
+	struct ff_dax_file dax_files[FF_NR_DAX_FILES];
+	unsigned long devpriv_start, dax_start; /* first pfn of each region */
 
 	/* page tables stand-in */
 	struct ff_map maps[FF_MAX_MAPS];
@@ -141,6 +201,17 @@ struct ff_world {
 	uint32_t *touched;        /* pfns touched this step */
 	uint32_t nr_touched;
 	uint8_t *touched_mark;    /* per pfn: already in touched[] */
+
+	/* deterministic races (race.h): the armed writer of a race op */
+	struct {
+		const struct ff_op *writer;
+		int point;
+		bool fired;
+		int writer_rc;
+	} race;
+	const struct ff_prog *prog; /* the running program and its pc, so a */
+	size_t pc;                  /* race op can take the next op as its */
+	bool consumed_next;         /* writer */
 
 	/* failure state (fail.h) */
 	struct ff_failure fail;
@@ -169,6 +240,20 @@ extern struct ff_world *ff_cur;
 #endif
 
 struct ff_world *ff_world_create(const struct ff_config *cfg);
+
+static inline bool ff_pfn_is_ram(const struct ff_world *w, unsigned long pfn)
+{
+	return pfn < w->cfg.nr_pfns;
+}
+static inline bool ff_pfn_is_devpriv(const struct ff_world *w,
+				     unsigned long pfn)
+{
+	return pfn >= w->devpriv_start && pfn < w->dax_start;
+}
+static inline bool ff_pfn_is_dax(const struct ff_world *w, unsigned long pfn)
+{
+	return pfn >= w->dax_start && pfn < w->nr_memmap;
+}
 /* Tears down every live object through the modelled kernel paths; with
  * check, sweeps and checks I_LEAK.  Returns false if a failure was
  * recorded. */

@@ -1,12 +1,15 @@
 /*
  * foliofuzz - the command line (DESIGN §9).
  *
- *   foliofuzz decode IN [-o OUT]      bytes -> text trace
- *   foliofuzz encode IN.trace -o OUT  text trace -> canonical bytes
- *   foliofuzz run IN [--bugs=LIST] [--verbose] [--pfns=N]
+ *   foliofuzz decode IN [-o OUT] [--target=T]     bytes -> text trace
+ *   foliofuzz encode IN.trace -o OUT [--target=T] text -> canonical bytes
+ *   foliofuzz run IN [--bugs=LIST] [--verbose] [--no-suppress] [--pfns=N]
+ *                 [--target=T]
+ *   (raw bytes are decoded with target T's op subset; default "ops")
  *   foliofuzz explain ID | --list
  *   foliofuzz gen --seed=S --len=L [-o OUT] [--text]
  *   foliofuzz bench [--seconds=S] [--len=L] [--seed=S] [--pfns=N]
+ *   foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST]   (minimize.c)
  *
  * Exit status: 0 when every invariant held, 1 with a report on a
  * violation, 2 on bad usage or a malformed input file.
@@ -30,13 +33,15 @@ static int usage(const char *msg)
 	if (msg)
 		fprintf(stderr, "foliofuzz: %s\n", msg);
 	fprintf(stderr,
-		"usage: foliofuzz decode IN [-o OUT]\n"
-		"       foliofuzz encode IN.trace -o OUT\n"
+		"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
+		"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
 		"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
-		"[--pfns=N]\n"
+		"[--no-suppress] [--pfns=N] [--target=T]\n"
 		"       foliofuzz explain ID | --list\n"
 		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text]\n"
 		"       foliofuzz bench [--seconds=S] [--len=L] [--seed=S] "
+		"[--pfns=N]\n"
+		"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
 		"[--pfns=N]\n");
 	return EXIT_USAGE;
 }
@@ -94,6 +99,21 @@ static uint8_t *read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* The fuzz target whose byte encoding raw inputs use (--target=). */
+static const struct ff_target *target = &ff_targets[0];
+
+static bool parse_target(const char *arg)
+{
+	target = ff_target_by_name(arg);
+	if (target)
+		return true;
+	fprintf(stderr, "foliofuzz: unknown target '%s' (known:", arg);
+	for (size_t i = 0; i < ff_nr_targets; i++)
+		fprintf(stderr, " %s", ff_targets[i].name);
+	fprintf(stderr, ")\n");
+	return false;
+}
+
 /* Loads IN as a program: a text trace or raw bytes.  2 on error. */
 static int load_prog(const char *path, struct ff_prog *prog)
 {
@@ -111,7 +131,7 @@ static int load_prog(const char *path, struct ff_prog *prog)
 			rc = EXIT_USAGE;
 		}
 	} else {
-		ff_decode(data, size, prog);
+		ff_decode_target(target, data, size, prog);
 	}
 	free(data);
 	return rc;
@@ -190,7 +210,10 @@ static int cmd_decode(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			out = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1])
+		else if (strncmp(argv[i], "--target=", 9) == 0) {
+			if (!parse_target(argv[i] + 9))
+				return EXIT_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1])
 			return usage("decode: unknown option");
 		else if (!in)
 			in = argv[i];
@@ -203,7 +226,7 @@ static int cmd_decode(int argc, char **argv)
 	if (!data)
 		return EXIT_USAGE;
 	ff_prog_init(&prog);
-	ff_decode(data, size, &prog);
+	ff_decode_target(target, data, size, &prog);
 	free(data);
 	f = open_out(out);
 	if (!f) {
@@ -227,7 +250,10 @@ static int cmd_encode(int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			out = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1])
+		else if (strncmp(argv[i], "--target=", 9) == 0) {
+			if (!parse_target(argv[i] + 9))
+				return EXIT_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1])
 			return usage("encode: unknown option");
 		else if (!in)
 			in = argv[i];
@@ -242,13 +268,20 @@ static int cmd_encode(int argc, char **argv)
 		ff_prog_free(&prog);
 		return rc;
 	}
-	n = ff_encode(&prog, NULL, 0);
+	n = ff_encode_target(target, &prog, NULL, 0);
+	if (n == (size_t)-1) {
+		fprintf(stderr, "foliofuzz: %s: uses an op that target '%s' "
+				"does not have\n",
+			in, target->name);
+		ff_prog_free(&prog);
+		return EXIT_USAGE;
+	}
 	buf = malloc(n + 1);
 	if (!buf) {
 		ff_prog_free(&prog);
 		return EXIT_USAGE;
 	}
-	ff_encode(&prog, buf, n);
+	ff_encode_target(target, &prog, buf, n);
 	ff_prog_free(&prog);
 	f = open_out(out);
 	if (!f) {
@@ -277,6 +310,12 @@ static int cmd_run(int argc, char **argv)
 			bugs = argv[i] + 7;
 		else if (strcmp(argv[i], "--verbose") == 0)
 			o.verbose = stdout;
+		else if (strcmp(argv[i], "--no-suppress") == 0)
+			o.suppress = 0;
+		else if (strncmp(argv[i], "--target=", 9) == 0) {
+			if (!parse_target(argv[i] + 9))
+				return EXIT_USAGE;
+		}
 		else if (strncmp(argv[i], "--pfns=", 7) == 0) {
 			if (!parse_uint(argv[i] + 7, 1u << 20, &v) || v < 1)
 				return usage("run: --pfns needs 1..1048576");
@@ -302,10 +341,15 @@ static int cmd_run(int argc, char **argv)
 		return rc;
 	}
 	ff_run(&o, &prog, &res);
-	printf("%s: %zu ops, %zu ok, %zu refused: %s\n", in, prog.nr, res.ok,
-	       res.refused,
-	       res.inv == FF_INV_NONE ? "all invariants held" :
-					ff_invs[res.inv].id);
+	if (res.finding != FF_FINDING_NONE)
+		printf("%s: stopped at step %zu by known finding %s "
+		       "(suppressed; --no-suppress reports it)\n",
+		       in, res.step + 1, ff_findings[res.finding].id);
+	else
+		printf("%s: %zu ops, %zu ok, %zu refused: %s\n", in, prog.nr,
+		       res.ok, res.refused,
+		       res.inv == FF_INV_NONE ? "all invariants held" :
+						ff_invs[res.inv].id);
 	ff_prog_free(&prog);
 	return res.inv == FF_INV_NONE ? 0 : EXIT_VIOLATION;
 }
@@ -510,6 +554,8 @@ static int cmd_bench(int argc, char **argv)
 	return 0;
 }
 
+int ff_cmd_minimize(int argc, char **argv); /* minimize.c */
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -529,6 +575,8 @@ int main(int argc, char **argv)
 		return cmd_gen(argc - 2, argv + 2);
 	if (strcmp(cmd, "bench") == 0)
 		return cmd_bench(argc - 2, argv + 2);
+	if (strcmp(cmd, "minimize") == 0)
+		return ff_cmd_minimize(argc - 2, argv + 2);
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
 		usage(NULL);
 		return 0;

@@ -17,6 +17,12 @@ const struct ff_inv_info ff_invs[FF_NR_INVS] = {
 #undef X
 };
 
+const struct ff_finding_info ff_findings[FF_NR_FINDINGS] = {
+#define X(id, inv, fix, what) {#id, inv, #fix, what},
+#include "foliofuzz/findings.def"
+#undef X
+};
+
 int ff_inv_lookup(const char *name)
 {
 	for (int i = 0; i < FF_NR_INVS; i++)
@@ -33,6 +39,7 @@ static void record(int inv, const struct page *page, const char *fmt,
 	if (!w || w->fail.inv != FF_INV_NONE)
 		return;
 	w->fail.inv = inv;
+	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
 	if (page && page >= w->memmap && page < w->memmap + w->nr_memmap)
 		w->fail.pfn = (long)(page - w->memmap);
@@ -46,6 +53,19 @@ void ff_fail(int inv, const struct page *page, const char *fmt, ...)
 	va_start(ap, fmt);
 	record(inv, page, fmt, ap);
 	va_end(ap);
+}
+
+void ff_fail_finding(int inv, int finding, const struct page *page,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	bool first = ff_cur && ff_cur->fail.inv == FF_INV_NONE;
+
+	va_start(ap, fmt);
+	record(inv, page, fmt, ap);
+	va_end(ap);
+	if (first)
+		ff_cur->fail.finding = finding;
 }
 
 void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)

@@ -230,7 +230,7 @@ static int op_set_type(struct ff_world *w, const struct ff_op *op)
 
 	if (!o)
 		return -ENOENT;
-	if (ff_kind_is_mapped(o->kind))
+	if (ff_kind_is_mapped(o->kind) || o->devpriv)
 		return -EINVAL; /* page types never go on mappable folios */
 	if (o->type && o->type != t)
 		return -EBUSY;
@@ -258,14 +258,14 @@ static int op_clear_type(struct ff_world *w, const struct ff_op *op)
 /* ---- map / unmap */
 
 /* The VMA an anon/file object can be mapped in, picked by a byte. */
-static int pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel)
+int ff_pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel)
 {
 	int ok[FF_NR_VMAS], n = 0;
 
 	for (int v = 0; v < FF_NR_VMAS; v++) {
 		const struct ff_vma *vma = &w->vmas[v];
 
-		if (o->kind == FF_KIND_ANON &&
+		if (o->kind == FF_KIND_ANON && vma->anon_vma &&
 		    vma->anon_vma->id == o->mapping_id)
 			ok[n++] = v;
 		if (o->kind == FF_KIND_FILE && vma->file->id == o->mapping_id)
@@ -274,7 +274,7 @@ static int pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel)
 	return n ? ok[sel % n] : -1;
 }
 
-static uint32_t map_slots(const struct ff_world *w)
+uint32_t ff_map_slots(const struct ff_world *w)
 {
 	uint32_t slots = 0;
 
@@ -292,9 +292,9 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 
 	if (!o)
 		return -ENOENT;
-	if (!ff_kind_is_mapped(o->kind))
-		return -EINVAL;
-	vma = pick_vma(w, o, op->arg[1]);
+	if (!ff_kind_is_mapped(o->kind) || o->devpriv)
+		return -EINVAL; /* device-private pages have no present PTEs */
+	vma = ff_pick_vma(w, o, op->arg[1]);
 	if (vma < 0)
 		return -EINVAL;
 	folio = obj_folio(o);
@@ -303,7 +303,7 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	if (op->arg[3] == 0) { /* PMD mapping of a PMD-sized folio */
 		if (o->order != w->cfg.pmd_order || o->order == 0)
 			return -EINVAL;
-		if (map_slots(w) + nr > FF_MAX_MAPS ||
+		if (ff_map_slots(w) + nr > FF_MAX_MAPS ||
 		    o->pmd_maps >= FF_MAX_MAPCOUNT)
 			return -ENOMEM;
 		w->maps[w->nr_maps++] = (struct ff_map){
@@ -320,7 +320,7 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	cnt = op->arg[3];
 	if (cnt > nr - first)
 		cnt = nr - first;
-	if (map_slots(w) + cnt > FF_MAX_MAPS)
+	if (ff_map_slots(w) + cnt > FF_MAX_MAPS)
 		return -ENOMEM;
 	for (unsigned long i = first; i < first + cnt; i++)
 		if (w->ref[o->pfn + i].mapcount + o->pmd_maps >= FF_MAX_MAPCOUNT)
@@ -352,7 +352,7 @@ static int op_unmap(struct ff_world *w, const struct ff_op *op)
 		return -ENOENT;
 	if (!ff_kind_is_mapped(o->kind))
 		return -EINVAL;
-	vma = pick_vma(w, o, op->arg[1]);
+	vma = ff_pick_vma(w, o, op->arg[1]);
 	if (vma < 0)
 		return -EINVAL;
 	folio = obj_folio(o);
@@ -473,8 +473,8 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 
 	if (!o)
 		return -ENOENT;
-	if (!ff_kind_is_mapped(o->kind))
-		return -EINVAL; /* only LRU folios in this model */
+	if (!ff_kind_is_mapped(o->kind) || o->devpriv)
+		return -EINVAL; /* only LRU folios in RAM */
 	src = obj_folio(o);
 	nr = 1UL << o->order;
 	touch_obj(w, o);
@@ -495,28 +495,7 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 		folio_put(dst); /* the new folio's allocation reference */
 	folio_put(src);         /* isolation reference: frees src */
 
-	/* Reference model: same object, new pfns. */
-	{
-		unsigned long spfn = o->pfn, dpfn = folio_pfn(dst);
-		int32_t saved[1 << FF_MAX_ORDER];
-		struct ff_obj keep = *o;
-		uint32_t pos = (uint32_t)(o - w->objs);
-		struct ff_obj *n;
-
-		for (unsigned long i = 0; i < nr; i++) {
-			saved[i] = w->ref[spfn + i].mapcount;
-			w->ref[spfn + i].state = FF_PS_FREE;
-			w->ref[spfn + i].mapcount = 0;
-		}
-		n = ff_obj_new(w, dpfn, keep.order, keep.kind);
-		for (unsigned long i = 0; i < nr; i++)
-			w->ref[dpfn + i].mapcount = saved[i];
-		keep.pfn = (uint32_t)dpfn;
-		keep.id = n->id;
-		/* the handle keeps its position in the live set */
-		w->nr_objs--;
-		w->objs[pos] = keep;
-	}
+	ff_obj_move(w, o, folio_pfn(dst));
 	return 0;
 }
 
@@ -572,4 +551,69 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 	[FF_OP_MIGRATE] = {"migrate", 1, {H}, op_migrate,
 			   "migrate to a new RAM folio (migrate_pages, one "
 			   "folio)"},
+	[FF_OP_DEV_ALLOC] = {"dev_alloc", 0, {{0}}, ff_op_dev_alloc,
+			     "the driver allocates a device-private page "
+			     "(zone_device_page_init)"},
+	[FF_OP_DEV_MIGRATE] = {"dev_migrate", 2, {H, {"pte", 256, NULL}},
+			       ff_op_dev_migrate,
+			       "migrate_vma RAM -> device of an anon page, "
+			       "through its pte-th mapping"},
+	[FF_OP_DEV_FAULT] = {"dev_fault", 2, {H, {"pte", 256, NULL}},
+			     ff_op_dev_fault,
+			     "CPU fault on the pte-th device-private entry: "
+			     "migrate_to_ram"},
+	[FF_OP_DEV_INSERT] = {"dev_insert", 2,
+			      {{"vma", 256, NULL}, {"index", 256, NULL}},
+			      ff_op_dev_insert,
+			      "migrate_vma of an unpopulated anon address: a new "
+			      "device page (migrate_vma_insert_page)"},
+	[FF_OP_DEV_UNMAP] = {"dev_unmap", 1, {H}, ff_op_dev_unmap,
+			     "try_to_unmap of a device-private folio"},
+	[FF_OP_DAX_FAULT] = {"dax_fault", 3,
+			     {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
+			      {"index", FF_DAX_FILE_PAGES, NULL},
+			      {"vma", 256, NULL}},
+			     ff_op_dax_fault,
+			     "DAX fault: associate the entry (shared when the "
+			     "extent is reflinked) and map the page"},
+	[FF_OP_DAX_UNMAP] = {"dax_unmap", 3,
+			     {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
+			      {"index", FF_DAX_FILE_PAGES, NULL},
+			      {"vma", 256, NULL}},
+			     ff_op_dax_unmap, "zap one PTE of a DAX page"},
+	[FF_OP_DAX_TRUNCATE] = {"dax_truncate", 2,
+				{{"file", FF_NR_DAX_FILES, ff_dax_file_names},
+				 {"index", FF_DAX_FILE_PAGES, NULL}},
+				ff_op_dax_truncate,
+				"unmap the file index everywhere and "
+				"dax_disassociate_entry"},
+	[FF_OP_DAX_BUSY] = {"dax_busy", 2,
+			    {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
+			     {"index", FF_DAX_FILE_PAGES, NULL}},
+			    ff_op_dax_busy,
+			    "dax_busy_page; busy must mean pinned"},
+	[FF_OP_RACE] = {"race", 4,
+			{{"reader", FF_NR_READERS, ff_reader_names},
+			 H,
+			 {"page", 1 << FF_MAX_ORDER, NULL},
+			 {"point", 6, ff_race_point_names}},
+			ff_op_race,
+			"run a lockless reader on a page of h; the next op is "
+			"the writer, run at the race point"},
+	[FF_OP_RACE_PFN] = {"race_pfn", 4,
+			    {{"reader", FF_NR_READERS, ff_reader_names},
+			     {"pfn_hi", 256, NULL},
+			     {"pfn_lo", 256, NULL},
+			     {"point", 6, ff_race_point_names}},
+			    ff_op_race_pfn,
+			    "race on any pfn (free pages included); the next "
+			    "op is the writer"},
+	[FF_OP_PFN_WALK] = {"pfn_walk", 4,
+			    {{"reader", FF_NR_READERS, ff_reader_names},
+			     {"start_hi", 256, NULL},
+			     {"start_lo", 256, NULL},
+			     {"len", 256, NULL}},
+			    ff_op_pfn_walk,
+			    "run a reader over len+1 pfns, like compaction or "
+			    "/proc/kpageflags"},
 };

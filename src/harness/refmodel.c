@@ -78,3 +78,27 @@ void ff_obj_settle(struct ff_world *w, struct ff_obj *o)
 	if (ff_obj_expected_refs(o) == 0)
 		ff_obj_release(w, o);
 }
+
+void ff_obj_move(struct ff_world *w, struct ff_obj *o, unsigned long dpfn)
+{
+	unsigned long spfn = o->pfn, nr = 1UL << o->order;
+	int32_t saved[1 << FF_MAX_ORDER];
+	struct ff_obj keep = *o;
+	uint32_t pos = (uint32_t)(o - w->objs);
+	struct ff_obj *n;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		saved[i] = w->ref[spfn + i].mapcount;
+		w->ref[spfn + i].state = FF_PS_FREE;
+		w->ref[spfn + i].mapcount = 0;
+	}
+	n = ff_obj_new(w, dpfn, keep.order, keep.kind);
+	for (unsigned long i = 0; i < nr; i++)
+		w->ref[dpfn + i].mapcount = saved[i];
+	keep.pfn = (uint32_t)dpfn;
+	keep.id = n->id;
+	keep.devpriv = ff_pfn_is_devpriv(w, dpfn);
+	/* the handle keeps its position in the live set */
+	w->nr_objs--;
+	w->objs[pos] = keep;
+}

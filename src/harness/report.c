@@ -216,10 +216,15 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 		fprintf(f, "step: teardown after %zu ops\n", prog->nr);
 	}
 	fprintf(f, "what: %s\n", after->fail.msg);
+	if (after->fail.finding != FF_FINDING_NONE)
+		fprintf(f, "known finding: %s (docs/findings.md; fix knob %s)\n",
+			ff_findings[after->fail.finding].id,
+			ff_findings[after->fail.finding].fix);
 	fprintf(f, "invariant: %s\n", inv->statement);
 	fprintf(f, "kernel: %s\n", inv->kernel);
 	fprintf(f, "---- trace up to the failing step ----\n");
-	ff_trace_print(f, prog, step + 1);
+	/* a failing race op shows its writer too */
+	ff_trace_print(f, prog, step + 1 + (after->consumed_next ? 1 : 0));
 	if (before) {
 		fprintf(f, "---- before the step (pfn %ld) ----\n",
 			after->fail.pfn);

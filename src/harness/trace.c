@@ -47,6 +47,12 @@ int ff_prog_push(struct ff_prog *p, const struct ff_op *op)
 
 void ff_decode(const uint8_t *data, size_t size, struct ff_prog *out)
 {
+	ff_decode_target(&ff_targets[0], data, size, out);
+}
+
+void ff_decode_target(const struct ff_target *t, const uint8_t *data,
+		      size_t size, struct ff_prog *out)
+{
 	size_t i = 0;
 
 	out->nr = 0;
@@ -54,7 +60,7 @@ void ff_decode(const uint8_t *data, size_t size, struct ff_prog *out)
 		struct ff_op op = {0};
 		const struct ff_op_desc *d;
 
-		op.code = data[i++] % FF_NR_OPS;
+		op.code = ff_target_code(t, data[i++]);
 		d = &ff_op_table[op.code];
 		for (int a = 0; a < d->nargs; a++) {
 			unsigned int v = i < size ? data[i++] : 0;
@@ -68,14 +74,23 @@ void ff_decode(const uint8_t *data, size_t size, struct ff_prog *out)
 
 size_t ff_encode(const struct ff_prog *p, uint8_t *out, size_t cap)
 {
+	return ff_encode_target(&ff_targets[0], p, out, cap);
+}
+
+size_t ff_encode_target(const struct ff_target *t, const struct ff_prog *p,
+			uint8_t *out, size_t cap)
+{
 	size_t n = 0;
 
 	for (size_t k = 0; k < p->nr; k++) {
 		const struct ff_op *op = &p->ops[k];
 		const struct ff_op_desc *d = &ff_op_table[op->code];
+		int byte = ff_target_byte(t, op->code);
 
+		if (byte < 0)
+			return (size_t)-1;
 		if (n < cap)
-			out[n] = op->code;
+			out[n] = (uint8_t)byte;
 		n++;
 		for (int a = 0; a < d->nargs; a++) {
 			if (n < cap)
@@ -174,7 +189,7 @@ static int parse_value(struct lexer *lx, const struct ff_arg_desc *ad,
 		if ((size_t)(b - a) > 10)
 			return perr(lx, a, "number '%s' out of range for '%s'",
 				    buf, ad->name);
-		v = strtoul(buf, &endp, 0);
+		v = strtoul(buf, &endp, 10);
 		if (*endp)
 			return perr(lx, a, "bad number '%s' for '%s'", buf,
 				    ad->name);
@@ -259,6 +274,7 @@ static int parse_line(struct lexer *lx, const char *p, const char *eol,
 		if (parse_value(lx, &d->args[idx], v, p, &op.arg[idx]))
 			return -1;
 	}
+	/* A missing argument is 0, as a missing byte is in the encoding. */
 	if (ff_prog_push(out, &op))
 		return perr(lx, lx->line_start, "too many ops (limit %s)%s",
 			    "4096", NULL);

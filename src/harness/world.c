@@ -24,6 +24,8 @@ void ff_config_default(struct ff_config *cfg)
 	cfg->max_order = 6;
 	cfg->pmd_order = 4;
 	cfg->sweep_every = 64;
+	cfg->nr_devpriv = 64;
+	cfg->nr_dax = 64;
 }
 
 static void *xcalloc(size_t n, size_t size)
@@ -44,7 +46,12 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 		w->cfg.max_order = FF_MAX_ORDER;
 	if (w->cfg.pmd_order > w->cfg.max_order)
 		w->cfg.pmd_order = w->cfg.max_order;
-	w->nr_memmap = w->cfg.nr_pfns;
+	w->cfg.nr_dax &= ~3U; /* DAX files are laid out in quarters */
+	if (w->cfg.nr_dax > 4 * FF_DAX_FILE_PAGES)
+		w->cfg.nr_dax = 4 * FF_DAX_FILE_PAGES;
+	w->devpriv_start = w->cfg.nr_pfns;
+	w->dax_start = w->devpriv_start + w->cfg.nr_devpriv;
+	w->nr_memmap = w->dax_start + w->cfg.nr_dax;
 	/* Exactly sized: the first stray struct page is out of bounds. */
 	w->memmap = malloc(w->nr_memmap * sizeof(struct page));
 	if (!w->memmap)
@@ -55,20 +62,30 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
 	w->touched_mark = xcalloc(w->nr_memmap, 1);
 	w->fail.inv = FF_INV_NONE;
+	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
 
 	for (uint32_t i = 0; i < FF_NR_FILES; i++)
 		w->files[i].id = i;
 	for (uint32_t i = 0; i < FF_NR_ANON_VMAS; i++)
 		w->anon_vmas[i].id = i;
-	for (uint32_t i = 0; i < FF_NR_VMAS; i++) {
+	for (uint32_t i = 0; i < FF_NR_RAM_VMAS; i++) {
 		w->vmas[i].anon_vma = &w->anon_vmas[i / 2];
 		w->vmas[i].file = &w->files[i % FF_NR_FILES];
+	}
+	/* DAX VMAs: two processes map d0, one each maps d1, d2, d3. */
+	for (uint32_t i = 0; i < FF_NR_VMAS - FF_NR_RAM_VMAS; i++) {
+		static const uint8_t file_of[] = {0, 0, 1, 2, 3};
+
+		w->vmas[FF_NR_RAM_VMAS + i].file =
+			&w->dax_files[file_of[i]].as;
 	}
 	w->memcg.id = 1;
 
 	ff_cur = w;
 	ff_buddy_init(w);
+	dmirror_init(w);
+	dax_init_region(w);
 	w->nr_touched = 0;
 	memset(w->touched_mark, 0, w->nr_memmap);
 	return w;

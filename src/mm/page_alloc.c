@@ -87,6 +87,7 @@ FF_NO_COVERAGE void ff_buddy_init(struct ff_world *w)
 	for (unsigned long i = 0; i < w->cfg.nr_pfns; i++) {
 		memset(&w->memmap[i], 0, sizeof(struct page));
 		w->memmap[i].page_type = UINT_MAX;
+		set_page_zone(&w->memmap[i], ZONE_NORMAL);
 	}
 	/* memblock_free_all(): hand RAM over in the largest aligned blocks. */
 	while (pfn < w->cfg.nr_pfns) {

@@ -10,6 +10,7 @@
  * slots (their fields keep their initial values and are checked at free),
  * PageAnonExclusive, mlock, and the deferred split queue.
  */
+#include "foliofuzz/bugs.h"
 #include "foliofuzz/mm.h"
 
 void __folio_set_anon(struct folio *folio, struct anon_vma *anon_vma,
@@ -54,11 +55,20 @@ void folio_add_anon_rmap_ptes(struct folio *folio, struct page *page,
 	__folio_add_rmap_ptes(folio, page, nr_pages);
 }
 
+/* VM_WARN_ON_FOLIO(folio_test_anon(folio)) in __folio_add_file_rmap(); on
+ * an FS-DAX page that is the PAGE_MAPPING_DAX_SHARED alias (seed 004). */
+static void file_rmap_not_anon(struct folio *folio)
+{
+	VM_BUG_ON_FOLIO(folio_test_anon(folio), folio,
+			is_fsdax_page(&folio->page) ? I_DAX_ANON :
+						      I_MAPPING_KIND,
+			"file rmap on a folio that tests anon");
+}
+
 void folio_add_file_rmap_ptes(struct folio *folio, struct page *page,
 			      int nr_pages)
 {
-	VM_BUG_ON_FOLIO(folio_test_anon(folio), folio, I_MAPPING_KIND,
-			"file rmap on an anon folio");
+	file_rmap_not_anon(folio);
 	__folio_add_rmap_ptes(folio, page, nr_pages);
 }
 
@@ -71,8 +81,7 @@ void folio_add_anon_rmap_pmd(struct folio *folio)
 
 void folio_add_file_rmap_pmd(struct folio *folio)
 {
-	VM_BUG_ON_FOLIO(folio_test_anon(folio), folio, I_MAPPING_KIND,
-			"file rmap on an anon folio");
+	file_rmap_not_anon(folio);
 	__folio_add_rmap_pmd(folio);
 }
 
@@ -175,6 +184,8 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 			continue;
 		m->pfn = (uint32_t)(dpfn + (m->pfn - spfn));
 		m->migration = 0;
+		/* a device-private destination is mapped by a swap entry */
+		m->devpriv = folio_is_device_private(dst);
 		folio_get(dst);
 		if (m->pmd) {
 			if (folio_test_anon(dst))
@@ -185,5 +196,70 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 			add_rmap_ptes(dst, pfn_to_page(m->pfn), 1);
 		}
 		ff_touch(w, m->pfn, 1);
+	}
+}
+
+/* folio_add_new_anon_rmap(), small folios: a fresh anon page's first map. */
+void folio_add_new_anon_rmap(struct folio *folio, struct anon_vma *anon_vma,
+			     unsigned long index)
+{
+	VM_BUG_ON_FOLIO(folio_test_large(folio), folio, I_MAPCOUNT,
+			"new anon rmap of a large folio (not modelled)");
+	if (!folio_test_swapbacked(folio))
+		folio_set_swapbacked(folio);
+	__folio_set_anon(folio, anon_vma, index);
+	folio->_mapcount = 0; /* atomic_set: the first and only mapping */
+	set_bit_flags(PG_anon_exclusive, &folio->flags);
+}
+
+/* x86-64 swap PTEs store the offset inverted (L1TF); pte_pfn() of one
+ * reads those inverted bits as a pfn. */
+static unsigned long swap_pte_as_present_pfn(unsigned long pfn)
+{
+	unsigned long swp_pte = ~(pfn << 9) & 0x000ffffffffff000UL;
+
+	return swp_pte >> 12;
+}
+
+/*
+ * try_to_unmap() -> try_to_unmap_one() for every mapping of the folio.
+ * A device-private page is mapped by a swap entry: the subpage is the page
+ * itself (2019 fix).  Knob unmap_bad_subpage computes it from the swap PTE
+ * as if it were present, as before the fix: a wild struct page pointer,
+ * followed here as the kernel followed it (seed 003 patch 3).
+ */
+void try_to_unmap(struct folio *folio)
+{
+	struct ff_world *w = ff_cur;
+	unsigned long pfn = folio_pfn(folio);
+	long nr = folio_nr_pages(folio);
+
+	for (uint32_t i = 0; i < w->nr_maps;) {
+		struct ff_map *m = &w->maps[i];
+		struct page *subpage;
+
+		if (m->migration || !map_in_folio(m, pfn, nr)) {
+			i++;
+			continue;
+		}
+		subpage = pfn_to_page(m->pfn);
+		if (m->devpriv && ff_bug_on(unmap_bad_subpage)) {
+			/* vmemmap + pte_pfn(swap pte), in unsigned arithmetic
+			 * as the kernel's pointer arithmetic wraps */
+			subpage = (struct page *)((uintptr_t)w->memmap +
+						  swap_pte_as_present_pfn(m->pfn) *
+							  sizeof(struct page));
+		}
+		/* anon_exclusive = folio_test_anon && PageAnonExclusive(subpage) */
+		if (folio_test_anon(folio) &&
+		    test_bit_flags(PG_anon_exclusive, &subpage->flags))
+			clear_bit_flags(PG_anon_exclusive, &subpage->flags);
+		if (m->pmd)
+			folio_remove_rmap_pmd(folio);
+		else
+			folio_remove_rmap_ptes(folio, subpage, 1);
+		ff_touch(w, m->pfn, 1);
+		w->maps[i] = w->maps[--w->nr_maps];
+		folio_put(folio);
 	}
 }

@@ -3,7 +3,8 @@
  * folio_put(), __folio_put(), and folio_ref_unfreeze() from page_ref.h.
  *
  * Follows mm/swap.c and include/linux/page_ref.h of Linux v6.17: the last
- * put uncharges the memcg and hands the frozen folio to the allocator.  The
+ * put uncharges the memcg and hands the frozen folio to the allocator;
+ * a ZONE_DEVICE folio goes to free_zone_device_folio() instead.  The
  * model has no LRU and no deferred split queue, so page_cache_release() and
  * folio_unqueue_deferred_split() have nothing to do.
  */
@@ -18,6 +19,10 @@ bool folio_put_testzero(struct folio *folio)
 
 void __folio_put(struct folio *folio)
 {
+	if (folio_is_zone_device(folio)) {
+		free_zone_device_folio(folio);
+		return;
+	}
 	mem_cgroup_uncharge(folio);
 	free_frozen_pages(&folio->page, folio_order(folio));
 }

@@ -1,16 +1,22 @@
 /*
- * test_dict_sync.c - dicts/ops.dict agrees with the op table (after
- * curl-fuzzer tests/test_tlv_constants_sync.py).
+ * test_dict_sync.c - a fuzz target's dictionary agrees with the op table
+ * and with the target's op subset (after curl-fuzzer
+ * tests/test_tlv_constants_sync.py).
  *
- * Every entry is one whole op in canonical bytes: its first byte is an
- * opcode, its key is op_<name>[_...] with <name> that opcode's name in
- * ff_op_table, its length is 1 + nargs, every argument is inside its range,
- * and the codec decodes it to exactly that op and encodes it back
- * unchanged.  Every op has at least one entry.  A renumbered or renamed
- * op, or a changed argument list, fails here instead of silently wasting
- * the fuzzer's dictionary.
+ * dicts/<target>.dict belongs to fuzz target <target> (src/harness/
+ * targets.c), whose opcode byte is the op's index in the target's subset
+ * ("ops": the enum value).  Every entry is one whole op in that target's
+ * canonical bytes: its first byte is the canonical opcode byte of an op of
+ * the subset (ff_target_code / ff_target_byte), its key is op_<name>[_...]
+ * with <name> that op's name in ff_op_table, its length is 1 + nargs,
+ * every argument is inside its range, and the target's codec decodes it to
+ * exactly that op and encodes it back unchanged.  Every op of the subset
+ * has at least one entry.  A renumbered or renamed op, a reordered subset,
+ * or a changed argument list, fails here instead of silently wasting the
+ * fuzzer's dictionary.
  *
- * usage: test_dict_sync PATH/TO/ops.dict
+ * usage: test_dict_sync PATH/TO/<target>.dict [TARGET]
+ * The target defaults to the dictionary's file name without ".dict".
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -93,28 +99,41 @@ static int parse_entry(char *s, char **key, uint8_t *val)
 	return n;
 }
 
-static void check_entry(int line, const char *key, const uint8_t *val, int len,
+static void check_entry(const struct ff_target *t, int line,
+			const char *key, const uint8_t *val, int len,
 			int *covered)
 {
 	const struct ff_op_desc *d;
 	uint8_t got[MAX_ENTRY + 8];
 	struct ff_prog prog;
 	size_t nlen, elen;
+	uint8_t code;
 
 	if (strncmp(key, "op_", 3) != 0) {
 		dict_error(line, "key %s: want op_<name>[_...]", key);
 		return;
 	}
-	if (len == 0 || val[0] >= FF_NR_OPS) {
-		dict_error(line, "%s: first byte %d is not an opcode (< %d)",
-			   key, len ? val[0] : -1, FF_NR_OPS);
+	if (len == 0 || val[0] >= t->nr_ops) {
+		dict_error(line,
+			   "%s: first byte %d is not a canonical opcode of "
+			   "target '%s' (< %zu)",
+			   key, len ? val[0] : -1, t->name, t->nr_ops);
 		return;
 	}
-	d = &ff_op_table[val[0]];
+	code = ff_target_code(t, val[0]);
+	if (code >= FF_NR_OPS || ff_target_byte(t, code) != val[0]) {
+		dict_error(line, "%s: target '%s' maps byte %u to op %u, "
+			   "whose canonical byte is %d",
+			   key, t->name, val[0], code,
+			   code < FF_NR_OPS ? ff_target_byte(t, code) : -1);
+		return;
+	}
+	d = &ff_op_table[code];
 	nlen = strlen(d->name);
 	if (strncmp(key + 3, d->name, nlen) != 0 ||
 	    (key[3 + nlen] != '\0' && key[3 + nlen] != '_')) {
-		dict_error(line, "%s: opcode byte is op '%s'", key, d->name);
+		dict_error(line, "%s: opcode byte %u is op '%s' in target '%s'",
+			   key, val[0], d->name, t->name);
 		return;
 	}
 	covered[val[0]] = 1;
@@ -133,31 +152,67 @@ static void check_entry(int line, const char *key, const uint8_t *val, int len,
 	}
 
 	ff_prog_init(&prog);
-	ff_decode(val, (size_t)len, &prog);
-	if (prog.nr != 1 || prog.ops[0].code != val[0]) {
+	ff_decode_target(t, val, (size_t)len, &prog);
+	if (prog.nr != 1 || prog.ops[0].code != code ||
+	    memcmp(prog.ops[0].arg, val + 1, d->nargs) != 0) {
 		dict_error(line, "%s: does not decode to one %s op", key,
 			   d->name);
 	} else {
-		elen = ff_encode(&prog, got, sizeof(got));
+		elen = ff_encode_target(t, &prog, got, sizeof(got));
 		if (elen != (size_t)len || memcmp(got, val, elen) != 0)
-			dict_error(line, "%s: ff_encode does not give it back",
-				   key);
+			dict_error(line, "%s: ff_encode_target does not give "
+				   "it back", key);
 	}
 	ff_prog_free(&prog);
 }
 
+/* "dir/<name>.dict" -> "<name>" in buf. */
+static const char *target_from_path(const char *path, char *buf, size_t cap)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 5 && strcmp(base + n - 5, ".dict") == 0)
+		n -= 5;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, base, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
-	int covered[FF_NR_OPS] = { 0 };
-	char line[512], keys[256][64];
+	int covered[256] = { 0 };
+	char line[512], keys[256][64], tname[64];
+	const struct ff_target *t;
+	const char *name;
 	int lineno = 0, nr = 0;
 	FILE *f;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PATH/TO/ops.dict\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s PATH/TO/<target>.dict [TARGET]\n",
+			argv[0]);
 		return 2;
 	}
 	dict_path = argv[1];
+	name = argc == 3 ? argv[2]
+			 : target_from_path(dict_path, tname, sizeof(tname));
+	t = ff_target_by_name(name);
+	if (!t) {
+		fprintf(stderr, "%s: no fuzz target '%s' (known:", dict_path,
+			name);
+		for (size_t i = 0; i < ff_nr_targets; i++)
+			fprintf(stderr, " %s", ff_targets[i].name);
+		fprintf(stderr, ")\n");
+		return 2;
+	}
+	if (t->nr_ops == 0 || t->nr_ops > 256) {
+		fprintf(stderr, "target '%s': %zu ops\n", t->name, t->nr_ops);
+		return 1;
+	}
 	f = fopen(dict_path, "r");
 	if (!f) {
 		perror(dict_path);
@@ -191,19 +246,21 @@ int main(int argc, char **argv)
 			dict_error(lineno,
 				   "too many entries, or key too long: %s",
 				   key);
-		check_entry(lineno, key, val, len, covered);
+		check_entry(t, lineno, key, val, len, covered);
 	}
 	fclose(f);
 
-	for (int op = 0; op < FF_NR_OPS; op++)
-		if (!covered[op])
-			dict_error(0, "no entry for op '%s'",
-				   ff_op_table[op].name);
+	for (size_t k = 0; k < t->nr_ops; k++)
+		if (!covered[k])
+			dict_error(0, "no entry for op '%s' (byte %zu of "
+				   "target '%s')",
+				   ff_op_table[ff_target_code(t, (uint8_t)k)].name,
+				   k, t->name);
 	if (nr_errors) {
 		fprintf(stderr, "test_dict_sync: %d error(s)\n", nr_errors);
 		return 1;
 	}
-	printf("test_dict_sync: %d entries, all %d ops covered\n", nr,
-	       FF_NR_OPS);
+	printf("test_dict_sync: target %s: %d entries, all %zu ops "
+	       "covered\n", t->name, nr, t->nr_ops);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
@@ -386,7 +387,111 @@ static struct ff_world *c_leak(void)
 	return w;
 }
 
+static struct ff_world *c_devpriv_pgmap(void)
+{
+	struct ff_world *w = world_after("");
+
+	((struct folio *)pg(w, w->devpriv_start + 3))->pgmap = NULL;
+	ff_check_full(w);
+	return w;
+}
+
+static struct ff_world *c_devpriv_free(void)
+{
+	struct ff_world *w = world_after("");
+
+	/* the stale anon mapping of seed 003 on a free device page */
+	pg(w, w->devpriv_start + 3)->mapping =
+		(struct address_space *)((unsigned long)&w->anon_vmas[0] + 1);
+	ff_check_full(w);
+	return w;
+}
+
+#define DAX1 "dax_fault file=d0 index=3 vma=0\n"
+
+static struct ff_world *c_dax_state(void)
+{
+	struct ff_world *w = world_after(DAX1);
+
+	pg(w, w->dax_files[0].pfn[3])->index = 4;
+	ff_check_full(w);
+	return w;
+}
+
+static struct ff_world *c_dax_anon(void)
+{
+	struct ff_world *w = world_after(DAX1);
+
+	pg(w, w->dax_files[0].pfn[3])->mapping = (struct address_space *)0x1;
+	ff_check_full(w);
+	return w;
+}
+
+static struct ff_world *c_dax_rmap(void)
+{
+	struct ff_world *w = world_after(DAX1);
+
+	w->maps[0].index = 4; /* a PTE the file's rmap cannot reach */
+	ff_check_full(w);
+	return w;
+}
+
+/* Runs a trace with bug knobs on, race ops included (the op after a race
+ * op is its writer), stopping at the first failure. */
+static struct ff_world *world_running(const char *trace, uint64_t bugs)
+{
+	struct ff_config cfg;
+	struct ff_world *w;
+	struct ff_prog prog;
+	char err[256];
+
+	ff_config_default(&cfg);
+	cfg.bugs = bugs;
+	w = ff_world_create(&cfg);
+	ff_prog_init(&prog);
+	if (ff_trace_parse(trace, strlen(trace), "case", &prog, err,
+			   sizeof(err))) {
+		printf("bad case trace: %s\n", err);
+		failed++;
+	}
+	for (size_t i = 0; i < prog.nr && !ff_failed(); i++) {
+		w->prog = &prog;
+		w->pc = i;
+		w->consumed_next = false;
+		ff_exec_step(w, &prog.ops[i], true);
+		if (w->consumed_next)
+			i++;
+	}
+	w->prog = NULL;
+	ff_prog_free(&prog);
+	return w;
+}
+
+#define RACE_SPLIT(reader, page, point)                                        \
+	"alloc order=2 kind=file obj=0 index=0\n"                              \
+	"race reader=" reader " h=0 page=" page " point=" point "\n"            \
+	"split h=0 order=1 at=0\n"
+
+static struct ff_world *c_snapshot(void)
+{
+	return world_running(RACE_SPLIT("snapshot", "3", "after_page"),
+			     1ULL << FF_BUG_snapshot_live_head);
+}
+
+static struct ff_world *c_gup(void)
+{
+	return world_running(RACE_SPLIT("gup_fast", "3", "after_read"),
+			     1ULL << FF_BUG_gup_no_recheck);
+}
+
 static const case_fn cases[FF_NR_INVS] = {
+	[I_SNAPSHOT] = c_snapshot,
+	[I_GUP] = c_gup,
+	[I_DEVPRIV_PGMAP] = c_devpriv_pgmap,
+	[I_DEVPRIV_FREE] = c_devpriv_free,
+	[I_DAX_STATE] = c_dax_state,
+	[I_DAX_ANON] = c_dax_anon,
+	[I_DAX_RMAP] = c_dax_rmap,
 	[I_PFN_STATE] = c_pfn_state,
 	[I_PAGE_FOLIO] = c_page_folio,
 	[I_BUDDY_ALIGN] = c_buddy_align,

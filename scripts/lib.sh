@@ -1,0 +1,162 @@
+# lib.sh - helpers the campaign scripts share; sourced, never run.
+#
+#   ff_die CODE MSG...        message on stderr, exit CODE
+#   ff_need CMD PKG           install Debian package PKG if CMD is missing
+#   ff_duration STR           90, 90s, 10m, 1h, 2d -> seconds on stdout
+#   ff_targets                the fuzz targets: fuzz/T.c minus the drivers
+#   ff_build PRESET TGT...    configure PRESET if needed, build targets
+#   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
+#   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
+#   ff_is_crash_input NAME    true for crash inputs, false for sidecars
+#
+# Scripts set FF_NAME (their name, for messages) before sourcing, and run
+# from the repository root.
+
+FF_NAME=${FF_NAME:-foliofuzz}
+
+ff_say() { echo "$FF_NAME: $*"; }
+
+ff_die() {
+	local code=$1
+	shift
+	echo "$FF_NAME: $*" >&2
+	exit "$code"
+}
+
+# apt-get install, through sudo when not root; says what it installs.
+ff_apt_install() {
+	local sudo=()
+	ff_say "installing missing Debian packages: $*" >&2
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null ||
+			ff_die 1 "need root (or sudo) to install: $*"
+		sudo=(sudo)
+	fi
+	"${sudo[@]}" apt-get update -qq >&2 &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq "$@" >&2 ||
+		ff_die 1 "apt-get install $* failed"
+}
+
+ff_need() {
+	command -v "$1" >/dev/null || ff_apt_install "$2"
+	command -v "$1" >/dev/null || ff_die 1 "$1 still missing after installing $2"
+}
+
+# Seconds from 90, 90s, 10m, 1h or 2d; returns 1 on anything else.
+ff_duration() {
+	local s=$1 n unit
+	[[ $s =~ ^([0-9]+)([smhd]?)$ ]] || return 1
+	n=$((10#${BASH_REMATCH[1]}))
+	unit=${BASH_REMATCH[2]}
+	case $unit in
+	'' | s) ;;
+	m) n=$((n * 60)) ;;
+	h) n=$((n * 3600)) ;;
+	d) n=$((n * 86400)) ;;
+	esac
+	[ "$n" -gt 0 ] || return 1
+	echo "$n"
+}
+
+ff_targets() {
+	local f
+	for f in fuzz/*.c; do
+		f=${f#fuzz/}
+		case $f in
+		replay_main.c | afl_main.c) ;;
+		*) echo "${f%.c}" ;;
+		esac
+	done
+}
+
+ff_is_target() {
+	local t
+	for t in $(ff_targets); do
+		[ "$t" = "$1" ] && return 0
+	done
+	return 1
+}
+
+ff_build() {
+	local preset=$1
+	shift
+	[ -f "build/$preset/CMakeCache.txt" ] ||
+		cmake --preset "$preset" >/dev/null ||
+		ff_die 1 "cmake --preset $preset failed"
+	cmake --build --preset "$preset" -j"$(nproc)" --target "$@" >/dev/null ||
+		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
+}
+
+# fuzz/T.options is OSS-Fuzz's INI format: "[libfuzzer]" then "key = value".
+ff_options() {
+	local file=fuzz/$1.options
+	[ -f "$file" ] || return 0
+	awk -v want="[$2]" '
+		/^[ \t]*(#|;|$)/ { next }
+		/^[ \t]*\[/ { gsub(/[ \t]/, ""); sec = $0; next }
+		sec == want && /=/ {
+			k = $0; sub(/=.*/, "", k); gsub(/[ \t]/, "", k)
+			v = $0; sub(/^[^=]*=/, "", v); gsub(/^[ \t]+|[ \t]+$/, "", v)
+			print k "=" v
+		}' "$file"
+}
+
+# Raw crash inputs, not the .trace / .report files written beside them.
+ff_is_crash_input() {
+	case $1 in
+	*.trace | *.report | *.txt | *.md | README*) return 1 ;;
+	esac
+	return 0
+}
+
+# The signature of a crash input: "ID OP FRAME" on one line, where ID is
+# the invariant id (I_*), or the sanitizer's error kind (asan-KIND,
+# ubsan-KIND, lsan-leak), timeout, or no-repro; OP is the failing op
+# (teardown, or - when unknown); FRAME the top model stack frame of a
+# sanitizer report, or -.  `foliofuzz run` first (it reports the id and
+# the step), then the target's replay driver (targets whose inputs are not
+# op programs, and crashes only the engine build shows).  The full output
+# goes to $FF_CLASSIFY_LOG when set.
+ff_classify() {
+	local file=$1 target=$2 bugs=$3 out rc id op frame
+	local cli=${FF_CLI:-build/asan/bin/foliofuzz}
+	local replay=build/asan/bin/fuzz_${target}_replay
+	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}
+
+	out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$cli" run "$file" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && [ -x "$replay" ]; then
+		out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$replay" "$file" 2>&1)
+		rc=$?
+	fi
+	[ -n "${FF_CLASSIFY_LOG:-}" ] && printf '%s\n' "$out" >"$FF_CLASSIFY_LOG"
+
+	id=$(sed -nE 's/.*==== foliofuzz: invariant (I_[A-Z0-9_]+) violated.*/\1/p' <<<"$out" | head -1)
+	if [ -z "$id" ]; then
+		id=$(sed -nE 's/.*ERROR: AddressSanitizer: ([a-z-]+).*/asan-\1/p' <<<"$out" | head -1)
+	fi
+	if [ -z "$id" ] && grep -q 'ERROR: LeakSanitizer' <<<"$out"; then
+		id=lsan-leak
+	fi
+	if [ -z "$id" ]; then
+		id=$(sed -nE 's/^SUMMARY: UndefinedBehaviorSanitizer: ([a-z-]+).*/ubsan-\1/p' <<<"$out" | head -1)
+	fi
+	if [ -z "$id" ] && grep -q 'runtime error:' <<<"$out"; then
+		id=ubsan
+	fi
+	if [ -z "$id" ]; then
+		case $rc in
+		0) id=no-repro ;;
+		124) id=timeout ;;
+		*) id=exit-$rc ;;
+		esac
+	fi
+
+	op=$(sed -nE 's/^step [0-9]+ of [0-9]+: ([a-z_]+).*/\1/p; s/^step: teardown.*/teardown/p' <<<"$out" | head -1)
+	# The first frame outside the sanitizer runtime, libc and the drivers.
+	frame=$(sed -nE 's/^ *#[0-9]+ 0x[0-9a-f]+ in ([A-Za-z_][A-Za-z0-9_.]*) .*/\1/p' <<<"$out" |
+		grep -vE '^(__asan|__ubsan|__sanitizer|__interceptor|__lsan|_?_?GI_|abort|raise|malloc|calloc|realloc|free|mem(cpy|move|set|cmp)|str[a-z]*|ff_fail|ff_vm_bug|LLVMFuzzerTestOneInput|main|run_one|replay_(file|path)|fuzzer::)' |
+		head -1)
+	echo "$id ${op:--} ${frame:--}"
+}

@@ -1,0 +1,213 @@
+/*
+ * minimize.c - `foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST]
+ * [--pfns=N]`: the op-level stage of crash minimization (DESIGN §9).
+ *
+ * IN (bytes or a text trace) must break an invariant; that id is the one
+ * every smaller candidate must break too (src/harness/minimize.c does the
+ * delta debugging).  The result is a text trace ready for
+ * corpus/regressions/, headed "# expect: I_X" (plus " with bugs=LIST" when
+ * knobs are on, from --bugs or FOLIOFUZZ_BUGS).  scripts/minimize.sh adds
+ * the byte-level stage around it.
+ *
+ * Exit: 0 with the minimized trace written; 2 on bad usage, an unreadable
+ * or malformed IN, an unknown knob, or an IN that breaks no invariant.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/bugs.h"
+#include "foliofuzz/harness.h"
+
+int ff_cmd_minimize(int argc, char **argv);
+
+#define EXIT_USAGE 2
+#define MAX_INPUT (64u << 20)
+
+static int usage(const char *msg)
+{
+	fprintf(stderr,
+		"foliofuzz minimize: %s\n"
+		"usage: foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
+		"[--pfns=N]\n",
+		msg);
+	return EXIT_USAGE;
+}
+
+/* Loads IN as a program, like `foliofuzz run`; 0 or EXIT_USAGE. */
+static int load(const char *path, struct ff_prog *prog)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t n = 0, cap = 0;
+	char err[512];
+	int rc = 0;
+
+	if (!f) {
+		fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	for (;;) {
+		size_t got;
+
+		if (n == cap) {
+			uint8_t *nb = NULL;
+
+			cap = cap ? cap * 2 : 4096;
+			if (cap <= MAX_INPUT)
+				nb = realloc(buf, cap + 1);
+			if (!nb) {
+				fprintf(stderr, "foliofuzz: %s: too large\n",
+					path);
+				rc = EXIT_USAGE;
+				break;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (!rc && ferror(f)) {
+		fprintf(stderr, "foliofuzz: %s: read error\n", path);
+		rc = EXIT_USAGE;
+	}
+	fclose(f);
+	if (!rc && buf) {
+		buf[n] = 0;
+		if (ff_is_text_trace(buf, n, path)) {
+			if (ff_trace_parse((const char *)buf, n, path, prog,
+					   err, sizeof(err))) {
+				fprintf(stderr, "%s\n", err);
+				rc = EXIT_USAGE;
+			}
+		} else {
+			ff_decode(buf, n, prog);
+		}
+	}
+	free(buf);
+	return rc;
+}
+
+/* Bug knobs from LIST (bugs.h); 0, or -1 with a message. */
+static int parse_bugs(const char *list, uint64_t *bugs)
+{
+	char err[512];
+
+	*bugs = 0;
+	if (!list || !*list)
+		return 0;
+	if (ff_bugs_parse(list, bugs, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "foliofuzz: %s\n", err);
+	return -1;
+}
+
+static int write_trace(const char *out, const struct ff_prog *prog, int inv,
+		       const char *bugs, const char *in, size_t before)
+{
+	FILE *f = out ? fopen(out, "w") : stdout;
+
+	if (!f) {
+		fprintf(stderr, "foliofuzz: %s: %s\n", out, strerror(errno));
+		return EXIT_USAGE;
+	}
+	fprintf(f, "# foliofuzz trace\n# expect: %s", ff_invs[inv].id);
+	if (bugs && *bugs)
+		fprintf(f, " with bugs=%s", bugs);
+	fprintf(f, "\n# minimized by foliofuzz minimize from %s (%zu ops)\n",
+		in, before);
+	for (size_t k = 0; k < prog->nr; k++) {
+		ff_op_print(f, &prog->ops[k]);
+		fputc('\n', f);
+	}
+	if (f == stdout ? fflush(f) != 0 : fclose(f) != 0) {
+		fprintf(stderr, "foliofuzz: %s: write error\n",
+			out ? out : "stdout");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int ff_cmd_minimize(int argc, char **argv)
+{
+	const char *in = NULL, *out = NULL, *bugs = getenv("FOLIOFUZZ_BUGS");
+	struct ff_min_stats st;
+	struct ff_run_opts o;
+	struct ff_result res;
+	struct ff_min_inv m;
+	struct ff_prog prog;
+	FILE *devnull;
+	int rc;
+
+	ff_run_opts_default(&o);
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strncmp(argv[i], "--bugs=", 7) == 0) {
+			bugs = argv[i] + 7;
+		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
+			char *end;
+			unsigned long v = strtoul(argv[i] + 7, &end, 0);
+
+			if (*end || v < 1 || v > (1u << 20) || argv[i][7] == '-')
+				return usage("--pfns needs 1..1048576");
+			o.cfg.nr_pfns = (uint32_t)v;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return usage("unknown option");
+		} else if (!in) {
+			in = argv[i];
+		} else {
+			return usage("one input only");
+		}
+	}
+	if (!in)
+		return usage("missing input");
+	if (parse_bugs(bugs, &o.cfg.bugs))
+		return EXIT_USAGE;
+
+	devnull = fopen("/dev/null", "w");
+	if (!devnull) {
+		fprintf(stderr, "foliofuzz: /dev/null: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	o.report = devnull;
+	ff_prog_init(&prog);
+	rc = load(in, &prog);
+	if (rc)
+		goto out;
+
+	ff_run(&o, &prog, &res);
+	if (res.inv == FF_INV_NONE) {
+		fprintf(stderr,
+			"foliofuzz minimize: %s breaks no invariant%s%s: "
+			"nothing to minimize\n",
+			in, bugs && *bugs ? " with bugs=" : "",
+			bugs && *bugs ? bugs : "");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	m = (struct ff_min_inv){ .opts = &o, .inv = res.inv };
+	rc = ff_minimize(&prog, ff_min_fails_inv, &m, &st);
+	if (rc) {
+		/* 1 cannot happen: the same program just failed (the model is
+		 * deterministic); -1 is out of memory. */
+		fprintf(stderr, "foliofuzz minimize: %s\n",
+			rc < 0 ? "out of memory" :
+				 "the input stopped failing (nondeterminism?)");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	fprintf(stderr, "foliofuzz minimize: %s: %s, %zu ops -> %zu ops (%zu runs)\n",
+		in, ff_invs[res.inv].id, st.ops_before, st.ops_after, st.tries);
+	rc = write_trace(out, &prog, res.inv, bugs, in, st.ops_before);
+out:
+	ff_prog_free(&prog);
+	fclose(devnull);
+	return rc;
+}

@@ -1,0 +1,170 @@
+/*
+ * dax.c - FS-DAX page association with files: single and shared (reflink).
+ *
+ * Follows fs/dax.c of Linux v6.15+ as in v6.17 (kernel-facts.md §4.3 -
+ * §4.4; seed 004): dax_associate_entry() with dax_folio_make_shared(),
+ * dax_disassociate_entry() -> dax_folio_put(), dax_folio_is_shared(),
+ * dax_busy_page().  Pages are 0-based refcounted: each PTE holds a real
+ * reference and mapcount.  Entries are order 0 (no PMD DAX entries).
+ *
+ * Knobs: dax_shared_aliases_anon brings back PAGE_MAPPING_DAX_SHARED (0x1,
+ * which is FOLIO_MAPPING_ANON) for shared pages; dax_make_shared_cond uses
+ * the 'shared && mapping && share' test from the v5 review.
+ */
+#include "foliofuzz/bugs.h"
+#include "foliofuzz/mm.h"
+
+#define PAGE_MAPPING_DAX_SHARED ((struct address_space *)0x1)
+
+static void dax_warn(bool cond, struct folio *folio, const char *what)
+{
+	if (cond)
+		ff_fail(I_DAX_STATE, &folio->page, "WARN_ON_ONCE: %s", what);
+}
+
+bool dax_folio_is_shared(const struct folio *folio)
+{
+	if (ff_bug_on(dax_shared_aliases_anon))
+		return folio->mapping == PAGE_MAPPING_DAX_SHARED;
+	return !folio->mapping && folio->share;
+}
+
+/* The first association becomes the first share. */
+static void dax_folio_make_shared(struct folio *folio)
+{
+	folio->mapping = ff_bug_on(dax_shared_aliases_anon) ?
+				 PAGE_MAPPING_DAX_SHARED :
+				 NULL;
+	folio->share = 1;
+}
+
+static unsigned long dax_folio_put(struct folio *folio)
+{
+	unsigned long ref;
+
+	if (!dax_folio_is_shared(folio)) {
+		ref = 0;
+	} else {
+		dax_warn(!folio->share, folio, "share underflow");
+		ref = --folio->share;
+	}
+	if (ref)
+		return ref;
+	folio->mapping = NULL;
+	/*
+	 * Upstream returns here for order 0 and leaves share, which aliases
+	 * index, holding the old index: finding F_DAX_STALE_SHARE.
+	 */
+	if (ff_bug_on(fix_dax_stale_share))
+		folio->share = 0;
+	/* Order-0 entries only: nothing to split back. */
+	return 0;
+}
+
+static void dax_associate_entry(struct folio *folio,
+				struct address_space *mapping,
+				unsigned long index, bool shared)
+{
+	bool take_shared;
+
+	if (ff_bug_on(dax_make_shared_cond))
+		take_shared = shared && folio->mapping && folio->share;
+	else
+		take_shared = shared && (folio->mapping ||
+					 dax_folio_is_shared(folio));
+	if (take_shared) {
+		if (folio->mapping && !dax_folio_is_shared(folio))
+			dax_folio_make_shared(folio);
+		dax_warn(!folio->share, folio, "shared page with share == 0");
+		dax_warn(folio_order(folio) != 0, folio,
+			 "entry order != folio order");
+		folio->share++;
+	} else {
+		dax_warn(folio->mapping != NULL, folio,
+			 "non-shared association of a page with a mapping");
+		/* dax_folio_init(): the folio must already be order 0. */
+		dax_warn(folio_order(folio) != 0, folio, "dax_folio_init order");
+		folio->mapping = mapping;
+		folio->index = index;
+	}
+}
+
+int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
+{
+	struct folio *folio = pfn_folio(f->pfn[index]);
+
+	dax_associate_entry(folio, &f->as, index, f->shared[index]);
+	f->entry[index] = 1;
+	ff_touch(ff_cur, f->pfn[index], 1);
+	return 0;
+}
+
+void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index)
+{
+	struct folio *folio = pfn_folio(f->pfn[index]);
+
+	dax_folio_put(folio);
+	f->entry[index] = 0;
+	ff_touch(ff_cur, f->pfn[index], 1);
+}
+
+/* dax_busy_page(): busy iff references beyond the mappings exist. */
+struct page *dax_busy_page(struct ff_dax_file *f, unsigned long index)
+{
+	struct folio *folio;
+
+	if (!f->entry[index])
+		return NULL;
+	folio = pfn_folio(f->pfn[index]);
+	if (folio_ref_count(folio) - folio_mapcount(folio) != 0)
+		return &folio->page;
+	return NULL;
+}
+
+static const struct dev_pagemap_ops fsdax_pagemap_ops = {0};
+
+/*
+ * The DAX region and its files: d0 and d1 are reflinked copies of the
+ * first half; d2 owns the second half, whose upper quarter d3 reflinks
+ * at indices starting from 0 (so one block sits at different indices in
+ * different files).
+ */
+FF_NO_COVERAGE void dax_init_region(struct ff_world *w)
+{
+	unsigned long half = w->cfg.nr_dax / 2, quarter = w->cfg.nr_dax / 4;
+	struct dev_pagemap *pgmap = &w->dax_pgmap;
+
+	pgmap->type = MEMORY_DEVICE_FS_DAX;
+	pgmap->ops = &fsdax_pagemap_ops;
+	pgmap->start_pfn = w->dax_start;
+	pgmap->nr_pfns = w->cfg.nr_dax;
+	memremap_pages(pgmap);
+	for (int i = 0; i < FF_NR_DAX_FILES; i++) {
+		struct ff_dax_file *f = &w->dax_files[i];
+
+		f->as.id = (uint32_t)(FF_NR_FILES + i);
+		f->as.dax = 1;
+		f->nr = 0;
+	}
+	for (unsigned long k = 0; k < half && k < FF_DAX_FILE_PAGES; k++) {
+		struct ff_dax_file *d0 = &w->dax_files[0], *d1 = &w->dax_files[1];
+
+		d0->pfn[k] = d1->pfn[k] = (uint32_t)(w->dax_start + k);
+		d0->shared[k] = d1->shared[k] = 1;
+		d0->nr = d1->nr = (uint32_t)k + 1;
+	}
+	for (unsigned long k = 0; k < half && k < FF_DAX_FILE_PAGES; k++) {
+		struct ff_dax_file *d2 = &w->dax_files[2];
+
+		d2->pfn[k] = (uint32_t)(w->dax_start + half + k);
+		d2->shared[k] = k >= quarter;
+		d2->nr = (uint32_t)k + 1;
+	}
+	for (unsigned long k = 0; k < quarter && k < FF_DAX_FILE_PAGES; k++) {
+		struct ff_dax_file *d3 = &w->dax_files[3];
+
+		d3->pfn[k] = (uint32_t)(w->dax_start + half + quarter + k);
+		d3->shared[k] = 1;
+		d3->nr = (uint32_t)k + 1;
+	}
+}
