@@ -90,6 +90,7 @@ static inline int ff_fuzz_one(const char *name, const uint8_t *data,
 	ff_prog_init(&prog);
 	ff_decode_target(t, data, size, &prog);
 	ff_fuzz_opts(&opts);
+	opts.differential = t->differential;
 	ff_run(&opts, &prog, &res);
 	ff_prog_free(&prog);
 	if (res.inv != FF_INV_NONE)

@@ -202,8 +202,9 @@ fi
 
 # ---- the work dir -----------------------------------------------------------
 
-mkdir -p "$corpus" "$crashes" "$log_dir" "$workdir/.tmp" ||
+mkdir -p "$crashes" "$log_dir" "$workdir/.tmp" ||
 	ff_die 1 "cannot create $workdir"
+[ "$engine" = afl ] || mkdir -p "$corpus" || ff_die 1 "cannot create $corpus"
 exec 9>"$workdir/.lock"
 flock -n 9 || ff_die 1 "another campaign is running in $workdir"
 
@@ -285,7 +286,7 @@ name_crash() { # SRC HASH KIND: KIND is the libFuzzer prefix or "crash"
 		*) cp "$src" "$dst" ;;
 		esac
 	fi
-	"$cli" decode "$dst" -o "$dst.trace" 2>/dev/null
+	"$cli" decode --target="$target" "$dst" -o "$dst.trace" 2>/dev/null
 	[ -f "$workdir/.tmp/report" ] && mv "$workdir/.tmp/report" "$dst.report"
 	new_crashes=$((new_crashes + 1))
 	# One line per new kind; the status line counts the rest.
@@ -321,20 +322,23 @@ t0=$(now)
 execs=0 eps=0 cov=0 ft=0 corp=0
 
 # Sets execs eps cov ft corp from the engine's latest status: libFuzzer's
-# last "#N ... cov: ft: corp:" line, AFL++'s plot_data (summed over the
-# instances).  exec/s is averaged over this run.
+# last "#N ... cov: ft: corp:" line (exec/s averaged over this run), or
+# AFL++'s plot_data, summed over the instances.
 read_stats() {
 	local line
 	if [ "$engine" = afl ]; then
 		# plot_data: relative_time, cycles_done, cur_item, corpus_count,
 		# pending_total, pending_favs, map_size, saved_crashes,
 		# saved_hangs, max_depth, execs_per_sec, total_execs, edges_found
-		read -r execs eps cov corp < <(for n in $(instances); do
+		# Without a terminal AFL++ writes it once a minute; the
+		# corpus is counted live from main's queue.
+		read -r execs eps cov < <(for n in $(instances); do
 			tail -n 1 "$sync/$n/plot_data" 2>/dev/null
 		done | awk -F', *' '!/^#/ && NF >= 13 { x += $12; e += $11
-				if ($13 > c) c = $13; if ($4 > q) q = $4 }
-			END { printf "%d %d %d %d\n", x, e, c, q }')
+				if ($13 > c) c = $13 }
+			END { printf "%d %d %d\n", x, e, c }')
 		ft=0
+		corp=$(find "$sync/main/queue" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l)
 		return
 	fi
 	line=$(tail -c 65536 "$log" 2>/dev/null | grep -aE '^#[0-9]+' | tail -n 1)
@@ -512,8 +516,8 @@ if [ "$(count_crashes)" -gt 0 ]; then
 	ff_say "triage:   scripts/triage.sh $crashes"
 	first=$(ls -t "$crashes" | grep -vE '\.(trace|report)$|^(crash|leak)-' | head -n 1)
 	ff_say "read:     $crashes/$first.trace and $crashes/$first.report"
-	ff_say "rerun:    ${bugs:+FOLIOFUZZ_BUGS=$bugs }$cli run $crashes/$first"
-	ff_say "minimize: scripts/minimize.sh --crash $crashes/$first${bugs:+ --bugs $bugs}"
+	ff_say "rerun:    ${bugs:+FOLIOFUZZ_BUGS=$bugs }$cli run --target=$target $crashes/$first"
+	ff_say "minimize: scripts/minimize.sh --crash $crashes/$first $target${bugs:+ --bugs $bugs}"
 fi
 rc=0
 if [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && [ "$new_crashes" -eq 0 ] &&

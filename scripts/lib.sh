@@ -3,7 +3,7 @@
 #   ff_die CODE MSG...        message on stderr, exit CODE
 #   ff_need CMD PKG           install Debian package PKG if CMD is missing
 #   ff_duration STR           90, 90s, 10m, 1h, 2d -> seconds on stdout
-#   ff_targets                the fuzz targets: fuzz/T.c minus the drivers
+#   ff_targets                the fuzz targets (CMakeLists.txt FF_FUZZ_TARGETS)
 #   ff_build PRESET TGT...    configure PRESET if needed, build targets
 #   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
 #   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
@@ -59,15 +59,10 @@ ff_duration() {
 	echo "$n"
 }
 
+# The fuzz targets are CMakeLists.txt's FF_FUZZ_TARGETS: fuzz/T.c with a
+# corpus, a dictionary and a replay driver (fuzz/null.c is a baseline).
 ff_targets() {
-	local f
-	for f in fuzz/*.c; do
-		f=${f#fuzz/}
-		case $f in
-		replay_main.c | afl_main.c) ;;
-		*) echo "${f%.c}" ;;
-		esac
-	done
+	sed -nE 's/^set\(FF_FUZZ_TARGETS ([^)]*)\).*/\1/p' CMakeLists.txt | tr ' ' '\n' | grep .
 }
 
 ff_is_target() {
@@ -124,7 +119,7 @@ ff_classify() {
 	local replay=build/asan/bin/fuzz_${target}_replay
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}
 
-	out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$cli" run "$file" 2>&1)
+	out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$cli" run --target="$target" "$file" 2>&1)
 	rc=$?
 	if [ $rc -eq 0 ] && [ -x "$replay" ]; then
 		out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$replay" "$file" 2>&1)

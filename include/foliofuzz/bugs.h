@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 enum ff_bug {
-#define X(name, seed, what) FF_BUG_##name,
+#define X(name, seed, target, what) FF_BUG_##name,
 #include "foliofuzz/bugs.def"
 #undef X
 	FF_NR_BUGS,
@@ -22,6 +22,7 @@ enum ff_bug {
 struct ff_bug_info {
 	const char *name;
 	const char *seed;
+	const char *target; /* the fuzz target whose ops reach it */
 	const char *what;
 };
 extern const struct ff_bug_info ff_bug_table[FF_NR_BUGS];

@@ -62,9 +62,26 @@ struct ff_op_desc {
 	/* Returns 0 or the kernel's negative errno for a refused op. */
 	int (*exec)(struct ff_world *w, const struct ff_op *op);
 	const char *doc;
+	/* The same op in the memdesc representation, or NULL when that
+	 * representation does not support it (ops_memdesc.c). */
+	int (*md_exec)(struct ff_world *w, const struct ff_op *op);
 };
 
-extern const struct ff_op_desc ff_op_table[FF_NR_OPS];
+/* Returned by an md_exec for an op sequence the memdesc representation
+ * does not support (e.g. put_page on a slab): the differential stops. */
+#define FF_UNSUPPORTED (-1000)
+
+/* The executor of op code in world w's representation (NULL: none). */
+static inline int (*ff_exec_fn(const struct ff_world *w, uint8_t code))(
+	struct ff_world *, const struct ff_op *)
+{
+	extern const struct ff_op_desc ff_op_table[];
+
+	return w->cfg.memdesc ? ff_op_table[code].md_exec :
+				ff_op_table[code].exec;
+}
+
+extern const struct ff_op_desc ff_op_table[];
 extern const char *const ff_kind_names[FF_NR_KINDS];
 
 struct ff_prog {
@@ -82,6 +99,7 @@ struct ff_target {
 	size_t nr_ops;
 	const uint8_t *ops;
 	const char *doc;
+	int differential; /* also run the memdesc representation */
 };
 extern const struct ff_target ff_targets[];
 extern const size_t ff_nr_targets;
@@ -113,6 +131,7 @@ int ff_is_text_trace(const uint8_t *data, size_t size, const char *fname);
 /* exec.c: running a program. */
 struct ff_run_opts {
 	struct ff_config cfg;
+	int differential;  /* also run the memdesc representation and compare */
 	FILE *report;      /* where the report goes (NULL = stderr) */
 	FILE *verbose;     /* per-step state, or NULL */
 	int check;         /* 0 = no invariant checks (bench) */
@@ -127,6 +146,10 @@ struct ff_result {
 };
 
 void ff_run_opts_default(struct ff_run_opts *o);
+/* The memdesc differential check of one step (records I_MEMDESC_DIFF in
+ * the current world). */
+void ff_compare_representations(struct ff_world *a, struct ff_world *b,
+				int rc_a, int rc_b);
 /* One step in world w: the op, then (with check) the incremental check.
  * Returns the op's result; a VM_BUG gives -1 with w->fail set. */
 int ff_exec_step(struct ff_world *w, const struct ff_op *op, bool check);
@@ -174,6 +197,20 @@ extern const char *const ff_race_point_names[];
 int ff_op_race(struct ff_world *w, const struct ff_op *op);
 int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op);
 int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op);
+
+/* ops_memdesc.c: the memdesc representation's executors. */
+int ff_md_alloc(struct ff_world *w, const struct ff_op *op);
+int ff_md_get(struct ff_world *w, const struct ff_op *op);
+int ff_md_put(struct ff_world *w, const struct ff_op *op);
+int ff_md_free(struct ff_world *w, const struct ff_op *op);
+int ff_md_set_type(struct ff_world *w, const struct ff_op *op);
+int ff_md_clear_type(struct ff_world *w, const struct ff_op *op);
+int ff_md_map(struct ff_world *w, const struct ff_op *op);
+int ff_md_unmap(struct ff_world *w, const struct ff_op *op);
+int ff_md_race(struct ff_world *w, const struct ff_op *op);
+int ff_md_race_pfn(struct ff_world *w, const struct ff_op *op);
+int ff_md_pfn_walk(struct ff_world *w, const struct ff_op *op);
+void ff_md_obj_free(struct ff_world *w, struct ff_obj *o);
 
 /* Teardown of the DAX region: truncate every entry. */
 void ff_dax_teardown(struct ff_world *w);

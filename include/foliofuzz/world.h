@@ -38,7 +38,8 @@ struct ff_config {
 	uint32_t sweep_every; /* full sweep every N steps (64); 0 = only at end */
 	uint32_t nr_devpriv;  /* ZONE_DEVICE private pfns (64) */
 	uint32_t nr_dax;      /* FS-DAX pfns (64; a multiple of 4) */
-	uint64_t bugs;        /* bug knobs, FF_BUG_* bits (none yet) */
+	uint64_t bugs;        /* bug knobs, FF_BUG_* bits (bugs.def) */
+	uint8_t memdesc;      /* the memdesc representation (memdesc.h) */
 };
 
 void ff_config_default(struct ff_config *cfg);
@@ -159,10 +160,14 @@ struct ff_obj {
 	uint32_t mapping_id;  /* anon_vma id or file id */
 	unsigned long index;
 	uint8_t devpriv;      /* lives in the device-private region */
+	void *desc;           /* memdesc world: the object's descriptor */
 };
 
 struct ff_op;
 struct ff_prog;
+struct md_folio;
+struct md_slab;
+struct md_ptdesc;
 
 struct ff_stats {
 	uint64_t steps, ops_ok, ops_refused, checks, sweeps;
@@ -212,6 +217,15 @@ struct ff_world {
 	const struct ff_prog *prog; /* the running program and its pc, so a */
 	size_t pc;                  /* race op can take the next op as its */
 	bool consumed_next;         /* writer */
+
+	/* memdesc representation: descriptor pools (type-safe, reused) */
+	struct {
+		struct md_folio *free_folios;
+		struct md_slab *free_slabs;
+		struct md_ptdesc *free_ptdescs;
+		void **all;           /* every descriptor, freed with the world */
+		uint32_t nr_all, cap_all;
+	} md;
 
 	/* failure state (fail.h) */
 	struct ff_failure fail;

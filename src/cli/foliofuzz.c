@@ -7,9 +7,12 @@
  *                 [--target=T]
  *   (raw bytes are decoded with target T's op subset; default "ops")
  *   foliofuzz explain ID | --list
- *   foliofuzz gen --seed=S --len=L [-o OUT] [--text]
+ *   foliofuzz gen --seed=S --len=L [-o OUT] [--text] [--target=T]
  *   foliofuzz bench [--seconds=S] [--len=L] [--seed=S] [--pfns=N]
- *   foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST]   (minimize.c)
+ *                   [--target=T] [--tsv]
+ *   foliofuzz random --target=T [--bugs=LIST] [--seconds=S] ...  (random.c)
+ *   foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] [--target=T]
+ *                      [--no-suppress]   (minimize.c)
  *
  * Exit status: 0 when every invariant held, 1 with a report on a
  * violation, 2 on bad usage or a malformed input file.
@@ -36,13 +39,18 @@ static int usage(const char *msg)
 		"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
 		"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
 		"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
-		"[--no-suppress] [--pfns=N] [--target=T]\n"
+		"[--no-suppress] [--differential] [--pfns=N] [--target=T]\n"
 		"       foliofuzz explain ID | --list\n"
-		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text]\n"
+		"       foliofuzz knobs\n"
+		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text] "
+		"[--target=T]\n"
 		"       foliofuzz bench [--seconds=S] [--len=L] [--seed=S] "
-		"[--pfns=N]\n"
+		"[--pfns=N] [--target=T] [--tsv]\n"
+		"       foliofuzz random [--target=T] [--bugs=LIST] "
+		"[--seconds=S] [--seed=S] [--len=L] [--corpus=DIR] "
+		"(random --help)\n"
 		"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
-		"[--pfns=N]\n");
+		"[--target=T] [--no-suppress] [--pfns=N]\n");
 	return EXIT_USAGE;
 }
 
@@ -125,10 +133,18 @@ static int load_prog(const char *path, struct ff_prog *prog)
 	if (!data)
 		return EXIT_USAGE;
 	if (ff_is_text_trace(data, size, path)) {
+		const char *t = strstr((const char *)data, "\n# target: ");
+
 		if (ff_trace_parse((const char *)data, size, path, prog, err,
 				   sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			rc = EXIT_USAGE;
+		} else if (t) { /* a trace may name the target it was made for */
+			char name[32];
+
+			if (sscanf(t + 11, "%31s", name) != 1 ||
+			    !parse_target(name))
+				rc = EXIT_USAGE;
 		}
 	} else {
 		ff_decode_target(target, data, size, prog);
@@ -188,8 +204,9 @@ static int parse_bugs(const char *list, uint64_t *bugs)
 		printf("bug knobs (off by default; --bugs=a,b or "
 		       "FOLIOFUZZ_BUGS=a,b):\n");
 		for (int b = 0; b < FF_NR_BUGS; b++)
-			printf("  %-26s seed %s: %s\n", ff_bug_table[b].name,
-			       ff_bug_table[b].seed, ff_bug_table[b].what);
+			printf("  %-24s [%s, target %s] %s\n",
+			       ff_bug_table[b].name, ff_bug_table[b].seed,
+			       ff_bug_table[b].target, ff_bug_table[b].what);
 		return 1;
 	}
 	if (ff_bugs_parse(list, bugs, err, sizeof(err))) {
@@ -312,6 +329,8 @@ static int cmd_run(int argc, char **argv)
 			o.verbose = stdout;
 		else if (strcmp(argv[i], "--no-suppress") == 0)
 			o.suppress = 0;
+		else if (strcmp(argv[i], "--differential") == 0)
+			o.differential = 1;
 		else if (strncmp(argv[i], "--target=", 9) == 0) {
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
@@ -340,6 +359,8 @@ static int cmd_run(int argc, char **argv)
 		ff_prog_free(&prog);
 		return rc;
 	}
+	if (target->differential)
+		o.differential = 1;
 	ff_run(&o, &prog, &res);
 	if (res.finding != FF_FINDING_NONE)
 		printf("%s: stopped at step %zu by known finding %s "
@@ -352,6 +373,20 @@ static int cmd_run(int argc, char **argv)
 						ff_invs[res.inv].id);
 	ff_prog_free(&prog);
 	return res.inv == FF_INV_NONE ? 0 : EXIT_VIOLATION;
+}
+
+/* `foliofuzz knobs`: one line per knob, tab-separated, for scripts:
+ * name, target, kind (bug or fix). */
+static int cmd_knobs(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return usage("knobs: no arguments");
+	for (int b = 0; b < FF_NR_BUGS; b++)
+		printf("%s\t%s\t%s\n", ff_bug_table[b].name,
+		       ff_bug_table[b].target,
+		       strncmp(ff_bug_table[b].name, "fix_", 4) ? "bug" : "fix");
+	return 0;
 }
 
 static int cmd_explain(int argc, char **argv)
@@ -391,7 +426,8 @@ static uint64_t rng_next(uint64_t *s)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
-/* A random program of len ops: random bytes, decoded (no feedback). */
+/* A random program of len ops: random bytes, decoded with the --target
+ * op subset (no feedback), so it has that target's op mix. */
 static void gen_prog(uint64_t *rng, size_t len, struct ff_prog *prog)
 {
 	size_t n = len * (1 + FF_MAX_ARGS);
@@ -401,7 +437,7 @@ static void gen_prog(uint64_t *rng, size_t len, struct ff_prog *prog)
 		abort();
 	for (size_t i = 0; i < n; i++)
 		bytes[i] = (uint8_t)(rng_next(rng) >> 56);
-	ff_decode(bytes, n, prog);
+	ff_decode_target(target, bytes, n, prog);
 	if (prog->nr > len)
 		prog->nr = len;
 	free(bytes);
@@ -425,6 +461,9 @@ static int cmd_gen(int argc, char **argv)
 				return usage("gen: --len needs 0..4096");
 		} else if (strcmp(argv[i], "--text") == 0) {
 			text = true;
+		} else if (strncmp(argv[i], "--target=", 9) == 0) {
+			if (!parse_target(argv[i] + 9))
+				return EXIT_USAGE;
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
 			out = argv[++i];
 		} else {
@@ -442,12 +481,12 @@ static int cmd_gen(int argc, char **argv)
 	if (text) {
 		ff_trace_print(f, &prog, prog.nr);
 	} else {
-		size_t n = ff_encode(&prog, NULL, 0);
+		size_t n = ff_encode_target(target, &prog, NULL, 0);
 		uint8_t *buf = malloc(n + 1);
 
 		if (!buf)
 			abort();
-		ff_encode(&prog, buf, n);
+		ff_encode_target(target, &prog, buf, n);
 		fwrite(buf, 1, n, f);
 		free(buf);
 	}
@@ -509,11 +548,17 @@ static int cmd_bench(int argc, char **argv)
 	struct ff_run_opts o;
 	double checked, raw;
 	int bad = 0;
+	bool tsv = false;
 
 	for (int i = 0; i < argc; i++) {
 		unsigned long v;
 
-		if (strncmp(argv[i], "--seconds=", 10) == 0) {
+		if (strcmp(argv[i], "--tsv") == 0) {
+			tsv = true;
+		} else if (strncmp(argv[i], "--target=", 9) == 0) {
+			if (!parse_target(argv[i] + 9))
+				return EXIT_USAGE;
+		} else if (strncmp(argv[i], "--seconds=", 10) == 0) {
 			if (!parse_uint(argv[i] + 10, 3600, &v) || !v)
 				return usage("bench: --seconds needs 1..3600");
 			seconds = (double)v;
@@ -539,14 +584,24 @@ static int cmd_bench(int argc, char **argv)
 	raw = bench_one(&o, seed, len, seconds, NULL, &bad);
 	for (int c = 0; c < FF_NR_OPS; c++)
 		total += mix[c];
-	printf("bench: pfns=%lu len=%lu seed=%lu seconds=%.0f\n", pfns, len,
-	       seed, seconds);
+	if (tsv) {
+		/* One line for scripts (scripts/bench.sh): target, pfns, len,
+		 * seed, seconds, checked steps/s, unchecked ops/s, ns/step. */
+		printf("%s\t%lu\t%lu\t%lu\t%.0f\t%.0f\t%.0f\t%.1f\n",
+		       target->name, pfns, len, seed, seconds, checked, raw,
+		       checked > 0 ? 1e9 / checked : 0.0);
+		goto out;
+	}
+	printf("bench: target=%s pfns=%lu len=%lu seed=%lu seconds=%.0f\n",
+	       target->name, pfns, len, seed, seconds);
 	printf("op mix:");
 	for (int c = 0; c < FF_NR_OPS; c++)
-		printf(" %s=%.1f%%", ff_op_table[c].name,
-		       total ? 100.0 * (double)mix[c] / (double)total : 0.0);
+		if (mix[c]) /* a target's subset: only its ops */
+			printf(" %s=%.1f%%", ff_op_table[c].name,
+			       100.0 * (double)mix[c] / (double)total);
 	printf("\nchecked steps/s: %.0f\nunchecked ops/s: %.0f\n", checked,
 	       raw);
+out:
 	if (bad) {
 		fprintf(stderr, "bench: an invariant broke (report above)\n");
 		return EXIT_VIOLATION;
@@ -555,6 +610,7 @@ static int cmd_bench(int argc, char **argv)
 }
 
 int ff_cmd_minimize(int argc, char **argv); /* minimize.c */
+int ff_cmd_random(int argc, char **argv);   /* random.c */
 
 int main(int argc, char **argv)
 {
@@ -571,12 +627,16 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(cmd, "explain") == 0)
 		return cmd_explain(argc - 2, argv + 2);
+	if (strcmp(cmd, "knobs") == 0)
+		return cmd_knobs(argc - 2, argv + 2);
 	if (strcmp(cmd, "gen") == 0)
 		return cmd_gen(argc - 2, argv + 2);
 	if (strcmp(cmd, "bench") == 0)
 		return cmd_bench(argc - 2, argv + 2);
 	if (strcmp(cmd, "minimize") == 0)
 		return ff_cmd_minimize(argc - 2, argv + 2);
+	if (strcmp(cmd, "random") == 0)
+		return ff_cmd_random(argc - 2, argv + 2);
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
 		usage(NULL);
 		return 0;

@@ -1,9 +1,11 @@
 /*
  * minimize.c - `foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST]
- * [--pfns=N]`: the op-level stage of crash minimization (DESIGN §9).
+ * [--target=T] [--no-suppress] [--pfns=N]`: the op-level stage of crash
+ * minimization (DESIGN §9).
  *
- * IN (bytes or a text trace) must break an invariant; that id is the one
- * every smaller candidate must break too (src/harness/minimize.c does the
+ * IN (a text trace, or bytes decoded with target T's op subset, as
+ * `foliofuzz run --target=T` does) must break an invariant; that id is
+ * the one every smaller candidate must break too (src/harness/minimize.c does the
  * delta debugging).  The result is a text trace ready for
  * corpus/regressions/, headed "# expect: I_X" (plus " with bugs=LIST" when
  * knobs are on, from --bugs or FOLIOFUZZ_BUGS).  scripts/minimize.sh adds
@@ -32,13 +34,14 @@ static int usage(const char *msg)
 	fprintf(stderr,
 		"foliofuzz minimize: %s\n"
 		"usage: foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
-		"[--pfns=N]\n",
+		"[--target=T] [--no-suppress] [--pfns=N]\n",
 		msg);
 	return EXIT_USAGE;
 }
 
 /* Loads IN as a program, like `foliofuzz run`; 0 or EXIT_USAGE. */
-static int load(const char *path, struct ff_prog *prog)
+static int load(const char *path, const struct ff_target *t,
+		struct ff_prog *prog)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf = NULL;
@@ -86,7 +89,7 @@ static int load(const char *path, struct ff_prog *prog)
 				rc = EXIT_USAGE;
 			}
 		} else {
-			ff_decode(buf, n, prog);
+			ff_decode_target(t, buf, n, prog);
 		}
 	}
 	free(buf);
@@ -136,6 +139,7 @@ static int write_trace(const char *out, const struct ff_prog *prog, int inv,
 int ff_cmd_minimize(int argc, char **argv)
 {
 	const char *in = NULL, *out = NULL, *bugs = getenv("FOLIOFUZZ_BUGS");
+	const struct ff_target *t = &ff_targets[0];
 	struct ff_min_stats st;
 	struct ff_run_opts o;
 	struct ff_result res;
@@ -150,6 +154,12 @@ int ff_cmd_minimize(int argc, char **argv)
 			out = argv[++i];
 		} else if (strncmp(argv[i], "--bugs=", 7) == 0) {
 			bugs = argv[i] + 7;
+		} else if (strncmp(argv[i], "--target=", 9) == 0) {
+			t = ff_target_by_name(argv[i] + 9);
+			if (!t)
+				return usage("unknown --target");
+		} else if (strcmp(argv[i], "--no-suppress") == 0) {
+			o.suppress = 0;
 		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
 			char *end;
 			unsigned long v = strtoul(argv[i] + 7, &end, 0);
@@ -177,17 +187,22 @@ int ff_cmd_minimize(int argc, char **argv)
 	}
 	o.report = devnull;
 	ff_prog_init(&prog);
-	rc = load(in, &prog);
+	rc = load(in, t, &prog);
 	if (rc)
 		goto out;
+	o.differential = t->differential;
 
 	ff_run(&o, &prog, &res);
 	if (res.inv == FF_INV_NONE) {
 		fprintf(stderr,
-			"foliofuzz minimize: %s breaks no invariant%s%s: "
+			"foliofuzz minimize: %s breaks no invariant%s%s%s%s: "
 			"nothing to minimize\n",
 			in, bugs && *bugs ? " with bugs=" : "",
-			bugs && *bugs ? bugs : "");
+			bugs && *bugs ? bugs : "",
+			res.finding != FF_FINDING_NONE ?
+				" (it stops at the known finding " : "",
+			res.finding != FF_FINDING_NONE ?
+				"; --no-suppress minimizes that)" : "");
 		rc = EXIT_USAGE;
 		goto out;
 	}

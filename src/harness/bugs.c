@@ -7,7 +7,7 @@
 #include "foliofuzz/bugs.h"
 
 const struct ff_bug_info ff_bug_table[FF_NR_BUGS] = {
-#define X(name, seed, what) {#name, seed, what},
+#define X(name, seed, target, what) {#name, seed, target, what},
 #include "foliofuzz/bugs.def"
 #undef X
 };

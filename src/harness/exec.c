@@ -28,12 +28,17 @@ static int run_op(struct ff_world *w, const struct ff_op *op)
 	jmp_buf jb;
 	int rc;
 
+	int (*fn)(struct ff_world *, const struct ff_op *) =
+		ff_exec_fn(w, op->code);
+
+	if (!fn)
+		return FF_UNSUPPORTED;
 	w->bug_jmp = &jb;
 	if (setjmp(jb)) {
 		w->bug_jmp = NULL;
 		return -1;
 	}
-	rc = ff_op_table[op->code].exec(w, op);
+	rc = fn(w, op);
 	w->bug_jmp = NULL;
 	return rc;
 }
@@ -149,11 +154,55 @@ static void print_verbose(FILE *f, struct ff_world *w, size_t k,
 	}
 }
 
+/*
+ * The differential (DESIGN §6): after each step both representations must
+ * have returned the same result and hold the same reference model, which
+ * each one's checker has already matched against its own bits.
+ */
+void ff_compare_representations(struct ff_world *a, struct ff_world *b,
+				int rc_a, int rc_b)
+{
+	if (rc_a != rc_b || a->consumed_next != b->consumed_next) {
+		ff_fail(I_MEMDESC_DIFF, NULL,
+			"the op returned %d with struct pages, %d with "
+			"memdescs",
+			rc_a, rc_b);
+		return;
+	}
+	if (a->nr_objs != b->nr_objs) {
+		ff_fail(I_MEMDESC_DIFF, NULL, "%u live objects vs %u", a->nr_objs,
+			b->nr_objs);
+		return;
+	}
+	for (uint32_t i = 0; i < a->nr_objs; i++) {
+		struct ff_obj x = a->objs[i], y = b->objs[i];
+
+		x.desc = y.desc = NULL;
+		if (memcmp(&x, &y, sizeof(x))) {
+			ff_fail(I_MEMDESC_DIFF, &b->memmap[y.pfn],
+				"object %u differs: pfn %u/%u order %u/%u refs "
+				"%d/%d maps %d/%d",
+				i, x.pfn, y.pfn, x.order, y.order,
+				ff_obj_expected_refs(&x), ff_obj_expected_refs(&y),
+				x.pte_maps, y.pte_maps);
+			return;
+		}
+	}
+	for (unsigned long p = 0; p < a->cfg.nr_pfns; p++)
+		if (memcmp(&a->ref[p], &b->ref[p], sizeof(a->ref[p]))) {
+			ff_fail(I_MEMDESC_DIFF, &b->memmap[p],
+				"pfn %lu: owner or mapcount differs between the "
+				"representations",
+				p);
+			return;
+		}
+}
+
 /* Rebuilds the state just before step k, for the report. */
-static struct ff_world *replay_before(const struct ff_run_opts *o,
+static struct ff_world *replay_before(const struct ff_config *cfg,
 				      const struct ff_prog *prog, size_t k)
 {
-	struct ff_world *w = ff_world_create(&o->cfg);
+	struct ff_world *w = ff_world_create(cfg);
 
 	for (size_t i = 0; i < k && i < prog->nr; i++) {
 		w->prog = prog;
@@ -171,9 +220,17 @@ static struct ff_world *replay_before(const struct ff_run_opts *o,
 void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	    struct ff_result *res)
 {
-	struct ff_world *w = ff_world_create(&o->cfg);
+	struct ff_world *w = ff_world_create(&o->cfg), *md = NULL, *bad;
 	uint32_t sweep = o->cfg.sweep_every;
 	size_t k;
+
+	if (o->differential) {
+		struct ff_config mc = o->cfg;
+
+		mc.memdesc = 1;
+		md = ff_world_create(&mc);
+		ff_cur = w;
+	}
 
 	memset(res, 0, sizeof(*res));
 	res->inv = FF_INV_NONE;
@@ -191,6 +248,30 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 			res->ok++;
 		if (o->check && sweep && (k + 1) % sweep == 0 && !ff_failed())
 			ff_check_full(w);
+		if (md && !ff_failed()) {
+			int rc_md;
+
+			md->prog = prog;
+			md->pc = k;
+			md->consumed_next = false;
+			rc_md = ff_exec_step(md, &prog->ops[k], o->check);
+			if (rc_md == FF_UNSUPPORTED) {
+				/* an op sequence only struct pages support */
+				ff_world_destroy(md);
+				md = NULL;
+			} else if (!ff_failed()) {
+				ff_compare_representations(w, md, rc, rc_md);
+			}
+			if (md && ff_failed()) {
+				/* report from the memdesc world */
+				struct ff_world *t = w;
+
+				w = md;
+				md = t;
+				break;
+			}
+			ff_cur = w;
+		}
 		if (o->verbose)
 			print_verbose(o->verbose, w, k, &prog->ops[k],
 				      ff_failed() && rc == -1 ? -1 : rc);
@@ -209,12 +290,23 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	}
 	if (!ff_failed())
 		ff_world_teardown(w, o->check);
+	if (!ff_failed() && md) {
+		ff_cur = md;
+		if (!ff_world_teardown(md, o->check)) {
+			struct ff_world *t = w;
+
+			w = md;
+			md = t;
+			k = prog->nr;
+		}
+	}
+	bad = w;
 	if (ff_failed() && w->fail.finding != FF_FINDING_NONE && o->suppress) {
 		/* A known finding: this input ends here, as a pass. */
 		res->finding = w->fail.finding;
 		res->step = k;
 	} else if (ff_failed()) {
-		struct ff_world *before = replay_before(o, prog, k);
+		struct ff_world *before = replay_before(&bad->cfg, prog, k);
 
 		res->inv = w->fail.inv;
 		res->step = k;
@@ -226,4 +318,8 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	}
 	ff_cur = w;
 	ff_world_destroy(w);
+	if (md) {
+		ff_cur = md;
+		ff_world_destroy(md);
+	}
 }

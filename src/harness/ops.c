@@ -194,6 +194,10 @@ void ff_obj_free(struct ff_world *w, struct ff_obj *o)
 	struct folio *folio = obj_folio(o);
 	int refs = o->hrefs + 1;
 
+	if (w->cfg.memdesc) {
+		ff_md_obj_free(w, o);
+		return;
+	}
 	touch_obj(w, o);
 	folio_get(folio); /* hold it while tearing down */
 	folio_set_locked(folio);
@@ -511,20 +515,26 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			  {"index", 256, NULL}},
 			 op_alloc,
 			 "allocate 2^order pages of a kind; obj picks the "
-			 "anon_vma or file, index the page-cache/linear index"},
-	[FF_OP_GET] = {"get", 1, {H}, op_get, "folio_get"},
+			 "anon_vma or file, index the page-cache/linear index",
+		.md_exec = ff_md_alloc},
+	[FF_OP_GET] = {"get", 1, {H}, op_get, "folio_get",
+		.md_exec = ff_md_get},
 	[FF_OP_PUT] = {"put", 1, {H}, op_put,
-		       "folio_put of a handle reference; the last put frees"},
+		       "folio_put of a handle reference; the last put frees",
+		.md_exec = ff_md_put},
 	[FF_OP_FREE] = {"free", 1, {H}, op_free,
 			"unmap, remove from the page cache, destruct, and drop "
-			"every handle reference"},
+			"every handle reference",
+		.md_exec = ff_md_free},
 	[FF_OP_SET_TYPE] = {"set_type", 2,
 			    {H, {"type", NR_TYPE_ARGS, type_names}},
-			    op_set_type, "__SetPage<Type> on the first page"},
+			    op_set_type, "__SetPage<Type> on the first page",
+		.md_exec = ff_md_set_type},
 	[FF_OP_CLEAR_TYPE] = {"clear_type", 2,
 			      {H, {"type", NR_TYPE_ARGS, type_names}},
 			      op_clear_type,
-			      "__ClearPage<Type> on the first page"},
+			      "__ClearPage<Type> on the first page",
+		.md_exec = ff_md_clear_type},
 	[FF_OP_MAP] = {"map", 4,
 		       {H,
 			{"vma", 256, NULL},
@@ -532,7 +542,8 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			{"nr", (1 << FF_MAX_ORDER) + 1, NULL}},
 		       op_map,
 		       "map pages [first, first+nr) by PTE; nr=0 maps the "
-		       "whole PMD-order folio by PMD"},
+		       "whole PMD-order folio by PMD",
+		.md_exec = ff_md_map},
 	[FF_OP_UNMAP] = {"unmap", 4,
 			 {H,
 			  {"vma", 256, NULL},
@@ -540,58 +551,70 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			  {"nr", (1 << FF_MAX_ORDER) + 1, NULL}},
 			 op_unmap,
 			 "zap PTEs of pages [first, first+nr); nr=0 zaps one "
-			 "PMD mapping"},
+			 "PMD mapping",
+		.md_exec = ff_md_unmap},
 	[FF_OP_SPLIT] = {"split", 3,
 			 {H,
 			  {"order", FF_MAX_ORDER + 1, NULL},
 			  {"at", 1 << FF_MAX_ORDER, NULL}},
 			 op_split,
 			 "split_folio_to_order; the caller's reference stays "
-			 "with the folio holding page 'at'"},
+			 "with the folio holding page 'at'",
+		.md_exec = NULL},
 	[FF_OP_MIGRATE] = {"migrate", 1, {H}, op_migrate,
 			   "migrate to a new RAM folio (migrate_pages, one "
-			   "folio)"},
+			   "folio)",
+		.md_exec = NULL},
 	[FF_OP_DEV_ALLOC] = {"dev_alloc", 0, {{0}}, ff_op_dev_alloc,
 			     "the driver allocates a device-private page "
-			     "(zone_device_page_init)"},
+			     "(zone_device_page_init)",
+		.md_exec = NULL},
 	[FF_OP_DEV_MIGRATE] = {"dev_migrate", 2, {H, {"pte", 256, NULL}},
 			       ff_op_dev_migrate,
 			       "migrate_vma RAM -> device of an anon page, "
-			       "through its pte-th mapping"},
+			       "through its pte-th mapping",
+		.md_exec = NULL},
 	[FF_OP_DEV_FAULT] = {"dev_fault", 2, {H, {"pte", 256, NULL}},
 			     ff_op_dev_fault,
 			     "CPU fault on the pte-th device-private entry: "
-			     "migrate_to_ram"},
+			     "migrate_to_ram",
+		.md_exec = NULL},
 	[FF_OP_DEV_INSERT] = {"dev_insert", 2,
 			      {{"vma", 256, NULL}, {"index", 256, NULL}},
 			      ff_op_dev_insert,
 			      "migrate_vma of an unpopulated anon address: a new "
-			      "device page (migrate_vma_insert_page)"},
+			      "device page (migrate_vma_insert_page)",
+		.md_exec = NULL},
 	[FF_OP_DEV_UNMAP] = {"dev_unmap", 1, {H}, ff_op_dev_unmap,
-			     "try_to_unmap of a device-private folio"},
+			     "try_to_unmap of a device-private folio",
+		.md_exec = NULL},
 	[FF_OP_DAX_FAULT] = {"dax_fault", 3,
 			     {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
 			      {"index", FF_DAX_FILE_PAGES, NULL},
 			      {"vma", 256, NULL}},
 			     ff_op_dax_fault,
 			     "DAX fault: associate the entry (shared when the "
-			     "extent is reflinked) and map the page"},
+			     "extent is reflinked) and map the page",
+		.md_exec = NULL},
 	[FF_OP_DAX_UNMAP] = {"dax_unmap", 3,
 			     {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
 			      {"index", FF_DAX_FILE_PAGES, NULL},
 			      {"vma", 256, NULL}},
-			     ff_op_dax_unmap, "zap one PTE of a DAX page"},
+			     ff_op_dax_unmap, "zap one PTE of a DAX page",
+		.md_exec = NULL},
 	[FF_OP_DAX_TRUNCATE] = {"dax_truncate", 2,
 				{{"file", FF_NR_DAX_FILES, ff_dax_file_names},
 				 {"index", FF_DAX_FILE_PAGES, NULL}},
 				ff_op_dax_truncate,
 				"unmap the file index everywhere and "
-				"dax_disassociate_entry"},
+				"dax_disassociate_entry",
+		.md_exec = NULL},
 	[FF_OP_DAX_BUSY] = {"dax_busy", 2,
 			    {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
 			     {"index", FF_DAX_FILE_PAGES, NULL}},
 			    ff_op_dax_busy,
-			    "dax_busy_page; busy must mean pinned"},
+			    "dax_busy_page; busy must mean pinned",
+		.md_exec = NULL},
 	[FF_OP_RACE] = {"race", 4,
 			{{"reader", FF_NR_READERS, ff_reader_names},
 			 H,
@@ -599,7 +622,8 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			 {"point", 6, ff_race_point_names}},
 			ff_op_race,
 			"run a lockless reader on a page of h; the next op is "
-			"the writer, run at the race point"},
+			"the writer, run at the race point",
+		.md_exec = ff_md_race},
 	[FF_OP_RACE_PFN] = {"race_pfn", 4,
 			    {{"reader", FF_NR_READERS, ff_reader_names},
 			     {"pfn_hi", 256, NULL},
@@ -607,7 +631,8 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			     {"point", 6, ff_race_point_names}},
 			    ff_op_race_pfn,
 			    "race on any pfn (free pages included); the next "
-			    "op is the writer"},
+			    "op is the writer",
+		.md_exec = ff_md_race_pfn},
 	[FF_OP_PFN_WALK] = {"pfn_walk", 4,
 			    {{"reader", FF_NR_READERS, ff_reader_names},
 			     {"start_hi", 256, NULL},
@@ -615,5 +640,6 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			     {"len", 256, NULL}},
 			    ff_op_pfn_walk,
 			    "run a reader over len+1 pfns, like compaction or "
-			    "/proc/kpageflags"},
+			    "/proc/kpageflags",
+		.md_exec = ff_md_pfn_walk},
 };

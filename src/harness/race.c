@@ -35,7 +35,9 @@ void ff_race_point(enum ff_race_point rp)
 	if (!op || w->race.fired || w->race.point != (int)rp)
 		return;
 	w->race.fired = true;
-	w->race.writer_rc = ff_op_table[op->code].exec(w, op);
+	w->race.writer_rc = ff_exec_fn(w, op->code) ?
+				    ff_exec_fn(w, op->code)(w, op) :
+				    FF_UNSUPPORTED;
 }
 
 /* ---- states: a page array (S0 copy, or the live memmap) */
@@ -211,19 +213,26 @@ static void check_gup(struct ff_world *w, unsigned long pfn,
 				w->ref[pfn].mapcount);
 		return;
 	}
-	if (!o || o->pfn != fpfn || pfn < o->pfn ||
-	    pfn >= o->pfn + (1UL << o->order)) {
+	/* Ownership from the bits: the folio is a head (or small page)
+	 * whose range holds pfn. */
+	if (PageTail(&folio->page) || pfn < fpfn ||
+	    pfn >= fpfn + (unsigned long)folio_nr_pages(folio)) {
 		ff_fail(I_GUP, &folio->page,
 			"GUP-fast on pfn %lu returned the folio at pfn %lu, "
 			"which does not own it",
 			pfn, fpfn);
 		return;
 	}
-	if (folio_ref_count(folio) != ff_obj_expected_refs(o) + 1)
+	/* Our reference is accounted: the model's plus one, or only ours
+	 * when a writer released the object while we held it. */
+	if (o ? (o->pfn != fpfn ||
+		 folio_ref_count(folio) != ff_obj_expected_refs(o) + 1) :
+		folio_ref_count(folio) != 1)
 		ff_fail(I_GUP, &folio->page,
 			"GUP-fast on pfn %lu: refcount %d, the model's %d plus "
 			"the GUP reference",
-			pfn, folio_ref_count(folio), ff_obj_expected_refs(o));
+			pfn, folio_ref_count(folio),
+			o ? ff_obj_expected_refs(o) : 0);
 }
 
 /* Runs one reader on pfn (the writer, if armed, runs inside it). */

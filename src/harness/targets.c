@@ -20,13 +20,34 @@ static const uint8_t devmem_ops[] = {
 	FF_OP_DEV_MIGRATE, FF_OP_DEV_FAULT,   FF_OP_DEV_INSERT, FF_OP_DEV_UNMAP,
 };
 
+/* race appears twice: it weights the op this target is about. */
+static const uint8_t snapshot_ops[] = {
+	FF_OP_ALLOC, FF_OP_GET,	  FF_OP_PUT,	  FF_OP_FREE,
+	FF_OP_MAP,   FF_OP_UNMAP, FF_OP_SPLIT,	  FF_OP_MIGRATE,
+	FF_OP_RACE,  FF_OP_RACE,  FF_OP_RACE_PFN, FF_OP_PFN_WALK,
+};
+
+/* What both representations share (ops_memdesc.c): the differential. */
+static const uint8_t memdesc_ops[] = {
+	FF_OP_ALLOC, FF_OP_GET,	     FF_OP_PUT,	     FF_OP_FREE,
+	FF_OP_MAP,   FF_OP_UNMAP,    FF_OP_SET_TYPE, FF_OP_CLEAR_TYPE,
+	FF_OP_RACE,  FF_OP_RACE_PFN, FF_OP_PFN_WALK,
+};
+
 const struct ff_target ff_targets[] = {
 	{"ops", FF_NR_OPS, NULL,
-	 "every op: RAM, device-private and FS-DAX together"},
+	 "every op: RAM, device-private and FS-DAX together", 0},
 	{"dax", sizeof(dax_ops), dax_ops,
-	 "FS-DAX faults, unmaps and truncation over reflinked files"},
+	 "FS-DAX faults, unmaps and truncation over reflinked files", 0},
 	{"devmem", sizeof(devmem_ops), devmem_ops,
-	 "anon RAM pages, device-private pages and the migrate_vma pipeline"},
+	 "anon RAM pages, device-private pages and the migrate_vma pipeline", 0},
+	{"snapshot", sizeof(snapshot_ops), snapshot_ops,
+	 "lockless readers (snapshot_page, /proc/kpage*, GUP-fast) racing "
+	 "split, free, reuse and migration", 0},
+	{"memdesc", sizeof(memdesc_ops), memdesc_ops,
+	 "struct page vs memdesc representations on the same ops, GUP-fast "
+	 "on memdescs, put_page dispatch",
+	 1},
 };
 const size_t ff_nr_targets = sizeof(ff_targets) / sizeof(ff_targets[0]);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "foliofuzz/harness.h"
+#include "foliofuzz/memdesc.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
 
@@ -109,6 +110,7 @@ void ff_world_destroy(struct ff_world *w)
 		return;
 	if (ff_cur == w)
 		ff_cur = NULL;
+	md_pools_destroy(w);
 	free(w->memmap);
 	free(w->ref);
 	free(w->objs);

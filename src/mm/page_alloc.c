@@ -45,6 +45,10 @@ static void add_to_free_list(struct page *page, unsigned int order)
 static void del_page_from_free_list(struct page *page, unsigned int order)
 {
 	list_del(&page->buddy_list);
+	/* memdesc representation: buddy_list.prev is the memdesc word, and
+	 * LIST_POISON2 would read as type File (F_MEMDESC_LIST_POISON). */
+	if (ff_cur->cfg.memdesc && !ff_bug_on(md_list_poison))
+		page->lru.prev = NULL;
 	__ClearPageBuddy(page);
 	page->private = 0;
 	ff_cur->nr_free[order]--;

@@ -484,7 +484,56 @@ static struct ff_world *c_gup(void)
 			     1ULL << FF_BUG_gup_no_recheck);
 }
 
+static struct ff_world *world_md(const char *trace)
+{
+	struct ff_config cfg;
+	struct ff_world *w;
+	struct ff_prog prog;
+	char err[256];
+
+	ff_config_default(&cfg);
+	cfg.memdesc = 1;
+	w = ff_world_create(&cfg);
+	ff_prog_init(&prog);
+	if (ff_trace_parse(trace, strlen(trace), "case", &prog, err,
+			   sizeof(err)))
+		failed++;
+	for (size_t i = 0; i < prog.nr; i++)
+		if (ff_exec_step(w, &prog.ops[i], true) || ff_failed())
+			failed++;
+	ff_prog_free(&prog);
+	return w;
+}
+
+#include "foliofuzz/memdesc.h"
+
+static struct ff_world *c_memdesc(void)
+{
+	struct ff_world *w = world_md(ANON2);
+
+	/* a folio page whose memdesc names a slab */
+	*page_memdesc(folio_page(obj0(w), 1)) =
+		(memdesc_t)w->objs[0].desc | MD_TYPE_SLAB;
+	ff_check_full(w);
+	return w;
+}
+
+static struct ff_world *c_memdesc_diff(void)
+{
+	struct ff_world *a = world_after(ANON2), *b = world_md(ANON2);
+
+	ff_cur = b;
+	b->objs[0].index = 7; /* the representations disagree */
+	ff_compare_representations(a, b, 0, 0);
+	ff_cur = a;
+	ff_world_destroy(a);
+	ff_cur = b;
+	return b;
+}
+
 static const case_fn cases[FF_NR_INVS] = {
+	[I_MEMDESC] = c_memdesc,
+	[I_MEMDESC_DIFF] = c_memdesc_diff,
 	[I_SNAPSHOT] = c_snapshot,
 	[I_GUP] = c_gup,
 	[I_DEVPRIV_PGMAP] = c_devpriv_pgmap,

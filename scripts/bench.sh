@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# bench.sh - speed measurements (DESIGN §10): steps/s and harness efficiency.
+#
+#   scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
+#                    [--presets LIST] [--no-sweep] [--max-len N]
+#                    [--out DIR] [--no-build]
+#
+# 1. `foliofuzz bench` (checked steps/s and unchecked ops/s over a pool of
+#    random programs) in each preset of --presets (default release,asan):
+#    for every fuzz target's op mix at the default world (512 pfns, 64-op
+#    programs), then, for target ops, the step cost against world size
+#    (--pfns 128 512 1024 4096) and program length (--len 16 64 256 1024).
+#    Each point runs --bench-seconds checked plus as long unchecked
+#    (default 2).  --presets none skips this part; --no-sweep the sweeps.
+# 2. libFuzzer exec/s (asan preset: ASan+UBSan) of every fuzz target for
+#    --time seconds (default 20) from its shipped corpus, then of fuzz_null
+#    (fuzz/null.c: reads the input, nothing else) for as long on the
+#    corpus the target ended with, with the same -max_len (default 4096),
+#    dictionary and seed: their ratio is the harness efficiency.  Peak RSS
+#    from -print_final_stats=1.  --time 0 skips this part.
+#
+# Runs one thing at a time (one core).  Writes DIR/cli.tsv,
+# DIR/libfuzzer.tsv and DIR/bench.md (the tables, also printed), default
+# DIR work/bench.  Exit 0, 1 when a run failed, 2 on bad usage.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+FF_NAME=bench.sh
+. scripts/lib.sh
+
+usage() {
+	[ $# -gt 0 ] && echo "bench.sh: $*" >&2
+	cat >&2 <<EOF
+usage: scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
+                        [--presets LIST|none] [--no-sweep] [--max-len N]
+                        [--out DIR] [--no-build]
+targets: $(ff_targets | tr '\n' ' ')
+EOF
+	exit 2
+}
+
+time_s=20 bench_s=2 targets= presets=release,asan sweep=1 max_len=4096
+out=work/bench build=1
+while [ $# -gt 0 ]; do
+	opt=$1 val=
+	case $opt in
+	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
+	esac
+	case $opt in
+	--time | --bench-seconds | --targets | --presets | --max-len | --out)
+		if [ -z "$val" ]; then
+			[ $# -ge 2 ] || usage "$opt needs a value"
+			val=$2
+			shift
+		fi
+		;;
+	esac
+	case $opt in
+	--time) time_s=$val ;;
+	--bench-seconds) bench_s=$val ;;
+	--targets) targets=$val ;;
+	--presets) presets=$val ;;
+	--max-len) max_len=$val ;;
+	--out) out=$val ;;
+	--no-sweep) sweep= ;;
+	--no-build) build= ;;
+	-h | --help) usage ;;
+	*) usage "unknown argument: $opt" ;;
+	esac
+	shift
+done
+
+if [ "$time_s" != 0 ]; then
+	time_s=$(ff_duration "$time_s") || usage "--time wants seconds (or 0), not '$time_s'"
+fi
+[[ $bench_s =~ ^[1-9][0-9]*$ ]] || usage "--bench-seconds wants whole seconds >= 1, not '$bench_s'"
+[[ $max_len =~ ^[1-9][0-9]*$ ]] || usage "--max-len wants a positive number, not '$max_len'"
+if [ -z "$targets" ]; then
+	targets=$(ff_targets | tr '\n' ' ')
+else
+	targets=${targets//,/ }
+	for t in $targets; do
+		ff_is_target "$t" || usage "no fuzz target '$t'"
+	done
+fi
+[ "$presets" = none ] && presets=
+presets=${presets//,/ }
+for p in $presets; do
+	case $p in
+	release | asan) ;;
+	*) usage "--presets: release, asan or none, not '$p'" ;;
+	esac
+done
+
+# ---- build ------------------------------------------------------------------
+
+if [ -n "$build" ]; then
+	for p in $presets; do
+		ff_build "$p" foliofuzz
+	done
+	if [ "$time_s" != 0 ]; then
+		tg=(fuzz_null)
+		for t in $targets; do
+			tg+=("fuzz_$t" "corpus_$t")
+		done
+		ff_build asan "${tg[@]}"
+	fi
+fi
+
+mkdir -p "$out" || ff_die 1 "cannot create $out"
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# ---- the machine ------------------------------------------------------------
+
+cpu=$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+{
+	echo "# foliofuzz bench"
+	echo
+	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "- commit: $(git describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "- machine: $(nproc) CPUs ($cpu), $mem, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- compiler: $(clang --version 2>/dev/null | head -1)"
+	echo "- command: scripts/bench.sh --time $time_s --bench-seconds $bench_s --targets ${targets// /,} --presets ${presets:-none}${sweep:- --no-sweep} --max-len $max_len"
+	echo
+} >"$out/bench.md"
+
+# ---- 1. foliofuzz bench -----------------------------------------------------
+
+printf 'preset\ttarget\tpfns\tlen\tseed\tseconds\tchecked_steps_per_s\tunchecked_ops_per_s\tns_per_step\n' >"$out/cli.tsv"
+
+bench_point() { # PRESET TARGET PFNS LEN
+	local line
+	ff_say "foliofuzz bench ($1): target $2, $3 pfns, len $4" >&2
+	if ! line=$("build/$1/bin/foliofuzz" bench --tsv --target="$2" \
+		--pfns="$3" --len="$4" --seconds="$bench_s" 2>"$tmp/bench.err"); then
+		cat "$tmp/bench.err" >&2
+		ff_say "foliofuzz bench failed ($1, $2, $3 pfns, len $4)" >&2
+		fail=1
+		return
+	fi
+	printf '%s\t%s\n' "$1" "$line" >>"$out/cli.tsv"
+}
+
+for p in $presets; do
+	for t in $targets; do
+		bench_point "$p" "$t" 512 64
+	done
+	if [ -n "$sweep" ]; then
+		for n in 128 1024 4096; do
+			bench_point "$p" ops "$n" 64
+		done
+		for l in 16 256 1024; do
+			bench_point "$p" ops 512 "$l"
+		done
+	fi
+done
+
+if [ -n "$presets" ]; then
+	{
+		echo "## foliofuzz bench: checked steps/s"
+		echo
+		echo "One step = one op plus the incremental invariant check (the full"
+		echo "sweep every cfg.sweep_every steps and at teardown included);"
+		echo "unchecked = the same programs with checking off.  $bench_s s each."
+		echo
+		echo "| preset | target | pfns | len | checked steps/s | ns/step | unchecked ops/s | check share |"
+		echo "|---|---|---:|---:|---:|---:|---:|---:|"
+		awk -F'\t' 'NR > 1 {
+			share = $8 > 0 ? 100 * (1 - $7 / $8) : 0
+			printf "| %s | %s | %d | %d | %.2fM | %.0f | %.2fM | %.0f%% |\n",
+				$1, $2, $3, $4, $7 / 1e6, $9, $8 / 1e6, share
+		}' "$out/cli.tsv"
+		echo
+	} >>"$out/bench.md"
+fi
+
+# ---- 2. libFuzzer exec/s against the null target ----------------------------
+
+printf 'target\tseconds\tmax_len\tcorpus_inputs\tcorpus_avg_bytes\texecs\texec_per_s\tpeak_rss_mb\tnull_execs\tnull_exec_per_s\tnull_peak_rss_mb\tratio\n' >"$out/libfuzzer.tsv"
+
+lf_stat() { # NAME LOG
+	sed -nE "s/^stat::$1:[[:space:]]*([0-9]+).*/\1/p" "$2" | tail -1
+}
+
+lf_run() { # BINARY LOG DICT CORPUS_DIRS...
+	local bin=$1 log=$2 dict=$3
+	shift 3
+	local args=(-max_total_time="$time_s" -max_len="$max_len" -seed=1
+		-print_final_stats=1 -artifact_prefix="$tmp/art-")
+	[ -f "$dict" ] && args+=(-dict="$dict")
+	timeout -k 10 $((time_s + 120)) "$bin" "${args[@]}" "$@" >"$log" 2>&1
+}
+
+if [ "$time_s" != 0 ]; then
+	for t in $targets; do
+		seeds=build/asan/corpus/$t
+		new=$tmp/$t-new nulldir=$tmp/$t-null
+		mkdir -p "$new" "$nulldir"
+		ff_say "libFuzzer: fuzz_$t for $time_s s" >&2
+		if ! lf_run "build/asan/bin/fuzz_$t" "$tmp/$t.log" "dicts/$t.dict" "$new" "$seeds"; then
+			ff_say "fuzz_$t failed (crash or error); its log:" >&2
+			tail -40 "$tmp/$t.log" >&2
+			fail=1
+			continue
+		fi
+		ff_say "libFuzzer: fuzz_null for $time_s s on fuzz_$t's corpus" >&2
+		if ! lf_run build/asan/bin/fuzz_null "$tmp/$t-null.log" "dicts/$t.dict" "$nulldir" "$new" "$seeds"; then
+			ff_say "fuzz_null failed; its log:" >&2
+			tail -40 "$tmp/$t-null.log" >&2
+			fail=1
+			continue
+		fi
+		n=$(find "$new" "$seeds" -type f | wc -l)
+		avg=$(find "$new" "$seeds" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", NR ? s / NR : 0 }')
+		e=$(lf_stat average_exec_per_sec "$tmp/$t.log")
+		ne=$(lf_stat average_exec_per_sec "$tmp/$t-null.log")
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$time_s" "$max_len" "$n" "$avg" \
+			"$(lf_stat number_of_executed_units "$tmp/$t.log")" "$e" "$(lf_stat peak_rss_mb "$tmp/$t.log")" \
+			"$(lf_stat number_of_executed_units "$tmp/$t-null.log")" "$ne" "$(lf_stat peak_rss_mb "$tmp/$t-null.log")" \
+			"$(awk -v a="${e:-0}" -v b="${ne:-0}" 'BEGIN { printf "%.4f", b > 0 ? a / b : 0 }')" >>"$out/libfuzzer.tsv"
+	done
+	{
+		echo "## libFuzzer exec/s (asan preset: ASan+UBSan) against the null target"
+		echo
+		echo "Each target fuzzed $time_s s from its shipped corpus (-seed=1, its dictionary,"
+		echo "-max_len=$max_len); then fuzz_null as long on the corpus the target ended with,"
+		echo "same flags.  efficiency = target exec/s / null exec/s."
+		echo
+		echo "| target | corpus (inputs, avg bytes) | exec/s | null exec/s | efficiency | peak RSS MB | null peak RSS MB |"
+		echo "|---|---|---:|---:|---:|---:|---:|"
+		awk -F'\t' 'NR > 1 {
+			printf "| %s | %d, %d | %d | %d | %.1f%% | %d | %d |\n",
+				$1, $4, $5, $7, $10, 100 * $12, $8, $11
+		}' "$out/libfuzzer.tsv"
+		echo
+	} >>"$out/bench.md"
+fi
+
+cat "$out/bench.md"
+ff_say "tables: $out/bench.md; raw: $out/cli.tsv $out/libfuzzer.tsv"
+exit $fail
