@@ -1,14 +1,14 @@
 # minimize_check.cmake - `foliofuzz minimize` shrinks a failing input and
 # keeps its failure (DESIGN §9: same invariant id).
 #
-#   cmake -DFOLIOFUZZ=path/to/foliofuzz -DIN=noisy.trace -DBUGS=knob
+#   cmake -DFOLIOFUZZ=path/to/foliofuzz -DINPUT=noisy.trace -DBUGS=knob
 #         -DID=I_SOMETHING -DMAX_OPS=N -DOUT=result.trace
 #         -P minimize_check.cmake
 #
-# Fails unless: IN breaks ID with the knob on; minimize exits 0; OUT has at
-# most MAX_OPS ops and fewer than IN; its "# expect:" line names ID with
+# Fails unless: INPUT breaks ID with the knob on; minimize exits 0; OUT has at
+# most MAX_OPS ops and fewer than INPUT; its "# expect:" line names ID with
 # bugs=BUGS; and OUT still breaks ID with the knob on and passes without.
-foreach(v FOLIOFUZZ IN BUGS ID MAX_OPS OUT)
+foreach(v FOLIOFUZZ INPUT BUGS ID MAX_OPS OUT)
 	if(NOT DEFINED ${v})
 		message(FATAL_ERROR "minimize_check.cmake: -D${v}=... is required")
 	endif()
@@ -39,16 +39,16 @@ function(run_expect want_rc want_id)
 	endif()
 endfunction()
 
-run_expect(1 ${ID} --bugs=${BUGS} ${IN})
+run_expect(1 ${ID} --bugs=${BUGS} ${INPUT})
 file(REMOVE ${OUT})
-execute_process(COMMAND ${FOLIOFUZZ} minimize ${IN} --bugs=${BUGS} -o ${OUT}
+execute_process(COMMAND ${FOLIOFUZZ} minimize ${INPUT} --bugs=${BUGS} -o ${OUT}
 	RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc STREQUAL "0" OR NOT EXISTS ${OUT})
 	message(FATAL_ERROR "foliofuzz minimize: exit ${rc}\n${out}${err}")
 endif()
 message(STATUS "${err}")
 
-count_ops(${IN} n_in)
+count_ops(${INPUT} n_in)
 count_ops(${OUT} n_out)
 file(READ ${OUT} text)
 if(n_out GREATER MAX_OPS OR NOT n_out LESS n_in)

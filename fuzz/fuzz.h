@@ -17,6 +17,9 @@
  *                       engine-free main() that runs given files and
  *                       directories once each.  Built by every preset, gcc
  *                       included; ctest replays the shipped corpora with it.
+ *   FF_FUZZ_AFL         built as fuzz_T_afl with fuzz/afl_main.c: AFL++
+ *                       persistent mode, shared-memory test cases (the afl
+ *                       preset, afl-clang-fast; FF_AFL=ON).
  * Sanitizers (FF_SANITIZE) apply to the library and the targets alike.
  *
  * A target must not depend on which of these it is built as: the same input

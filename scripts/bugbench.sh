@@ -24,6 +24,8 @@
 #                  random: no seed files).  Default both.
 #   --random-len L random programs are 1..L ops long (default 64)
 #   --out DIR      default work/bugbench
+#   --report       run nothing: remake the table and plots from
+#                  DIR/trials.tsv (e.g. after appending another run's lines)
 #
 # The expected bug is the invariant id on the "# expect: ID with bugs=KNOB"
 # line of corpus/regressions/KNOB.trace (ASAN: an AddressSanitizer
@@ -49,13 +51,13 @@ usage() {
 	cat >&2 <<EOF
 usage: scripts/bugbench.sh [--trials N] [--time S] [--engines libfuzzer,afl,random]
                            [--knobs LIST] [--start seeds,empty] [--out DIR]
-                           [--random-len L] [--no-build]
+                           [--random-len L] [--no-build] [--report]
 EOF
 	exit 2
 }
 
 trials=5 time_arg=300 engines=libfuzzer,afl,random knobs= starts=seeds,empty
-out=work/bugbench rlen=64 build=1
+out=work/bugbench rlen=64 build=1 report_only=
 while [ $# -gt 0 ]; do
 	opt=$1 val=
 	case $opt in
@@ -79,6 +81,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$val ;;
 	--random-len) rlen=$val ;;
 	--no-build) build= ;;
+	--report) report_only=1 ;;
 	-h | --help) usage ;;
 	*) usage "unknown argument: $opt" ;;
 	esac
@@ -103,13 +106,19 @@ for s in $starts; do
 done
 [ -n "$engines" ] && [ -n "$starts" ] || usage "no engine or no start"
 
+tsv=$out/trials.tsv
+if [ -n "$report_only" ]; then
+	[ -s "$tsv" ] || ff_die 1 "--report: no $tsv"
+	build=
+fi
+
 cli=build/asan/bin/foliofuzz
 [ -n "$build" ] && ff_build asan foliofuzz
 [ -x "$cli" ] || ff_die 1 "$cli is missing (build the asan preset)"
 
+run_trials() {
 # ---- knobs, their targets and expected ids ----------------------------------
 
-declare -A ktarget kexpect
 all=()
 while IFS=$'\t' read -r name target kind; do
 	[ "$kind" = bug ] || continue
@@ -195,10 +204,8 @@ done
 [ ${#run_engines[@]} -gt 0 ] || ff_die 1 "no engine can run"
 
 mkdir -p "$out/runs" || ff_die 1 "cannot create $out"
-tsv=$out/trials.tsv
 printf 'knob\ttarget\texpected\tengine\tstart\ttrial\tseed\tlimit_s\tfound\ttime_s\tid\tfalse_alarm\tlog\n' >"$tsv"
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}
-failed=0
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -260,7 +267,7 @@ trial_random() { # KNOB TARGET START SEED DIR
 }
 
 trial_afl() { # KNOB TARGET START SEED DIR
-	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1 crash ms tm args=()
+	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1= crash ms tm pid args=()
 	mkdir -p "$dir/in"
 	if [ "$s" = seeds ]; then
 		cp build/asan/corpus/"$t"/* "$dir/in/"
@@ -272,16 +279,31 @@ trial_afl() { # KNOB TARGET START SEED DIR
 	t0=$(now)
 	AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
 		AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_CRASH_README=1 \
-		AFL_SKIP_CRASHES=1 FOLIOFUZZ_BUGS=$k \
+		FOLIOFUZZ_BUGS=$k \
 		timeout -k 10 $((limit + 60)) afl-fuzz "${args[@]}" -- "build/afl/bin/fuzz_${t}_afl" \
-		>"$dir/log" 2>&1 </dev/null
-	t1=$(now)
+		>"$dir/log" 2>&1 </dev/null &
+	pid=$!
+	# AFL++ 4 skips a seed that crashes in its dry run and fuzzes on; that
+	# seed is the find (libFuzzer stops on it): watch the log for it.
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -q "results in a crash" "$dir/log"; then
+			t1=$(now)
+			kill -TERM "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.05
+	done
+	wait "$pid" 2>/dev/null
+	[ -n "$t1" ] || t1=$(now)
 	tm=$(elapsed "$t0" "$t1")
-	crash=$(find "$dir/out" -path '*/crashes/id:*' -type f 2>/dev/null | sort | head -1)
-	if [ -z "$crash" ]; then
-		# A seed that crashes in the dry run is the earliest possible find.
-		crash=$(sed -nE "s/.*Test case '([^']+)' results in a crash.*/\1/p" "$dir/log" | head -1)
-		[ -n "$crash" ] && crash=$(find "$dir/out" "$dir/in" -name "$(basename "$crash")" -type f | head -1)
+	crash=$(sed -nE "s/.*Test case '([^']+)' results in a crash.*/\1/p" "$dir/log" | head -1)
+	if [ -n "$crash" ]; then
+		crash=$(find "$dir/out" "$dir/in" -name "$(basename "$crash")" -type f | head -1)
+	else
+		crash=$(find "$dir/out" -path '*/crashes/id:*' -type f 2>/dev/null | sort | head -1)
+		# AFL++'s own clock: ms since its start, in the file name.
+		ms=$(sed -nE 's/.*,time:([0-9]+),.*/\1/p' <<<"$crash")
+		[ -n "$ms" ] && tm=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
 	fi
 	if [ -z "$crash" ]; then
 		if grep -qE 'PROGRAM ABORT|Fatal error' "$dir/log"; then
@@ -291,9 +313,6 @@ trial_afl() { # KNOB TARGET START SEED DIR
 		echo "0 $tm -"
 		return
 	fi
-	# AFL++'s own clock: ms since its start, in the file name.
-	ms=$(sed -nE 's/.*,time:([0-9]+),.*/\1/p' <<<"$crash")
-	[ -n "$ms" ] && tm=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
 	cp "$crash" "$dir/crash"
 	FOLIOFUZZ_BUGS=$k timeout 60 "$cli" run --target="$t" "$dir/crash" >"$dir/crash.log" 2>&1
 	[ -n "$(crash_id "$dir/crash.log")" ] ||
@@ -307,7 +326,6 @@ trial_afl() { # KNOB TARGET START SEED DIR
 total=$((${#run_knobs[@]} * ${#run_engines[@]} * $(wc -w <<<"$starts") * trials))
 ff_say "${#run_knobs[@]} knob(s) x ${run_engines[*]} x $starts x $trials trial(s), limit $limit s each: $total trials, at most $((total * limit)) s"
 n=0
-declare -A broken
 for k in "${run_knobs[@]}"; do
 	t=${ktarget[$k]}
 	for e in "${run_engines[@]}"; do
@@ -340,6 +358,19 @@ for k in "${run_knobs[@]}"; do
 		done
 	done
 done
+}
+
+failed=0
+declare -A ktarget kexpect broken
+if [ -n "$report_only" ]; then
+	limit=$(tail -n +2 "$tsv" | cut -f8 | sort -g | tail -1)
+	trials=$(tail -n +2 "$tsv" | cut -f6 | sort -g | tail -1)
+	run_engines=($(tail -n +2 "$tsv" | cut -f4 | sort -u))
+	run_knobs=($(tail -n +2 "$tsv" | cut -f1 | sort -u))
+	starts=$(tail -n +2 "$tsv" | cut -f5 | sort -u | tr '\n' ' ')
+else
+	run_trials
+fi
 
 # ---- the table ---------------------------------------------------------------
 
@@ -360,16 +391,17 @@ summary() {
 				med = (t[n / 2] >= 1e17 || t[n / 2 + 1] >= 1e17) ? 1e18 : (t[n / 2] + t[n / 2 + 1]) / 2
 			lo = found ? t[1] : 1e18
 			hi = found ? t[found] : 1e18
-			printf "| %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n", kn, exp, eng, st,
-				med >= 1e17 ? "> " lim : fmt(med), fmt(lo), fmt(hi), found, n,
-				nfa ? nfa " (" fas ")" : "0"
+			mtxt = med >= 1e17 ? ("> " lim) : fmt(med)
+			fatxt = nfa ? (nfa " (" fas ")") : "0"
+			printf("| %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n", kn, ex, eng, st,
+				mtxt, fmt(lo), fmt(hi), found, n, fatxt)
 		}
 		{
 			k = $1 "|" $2 "|" $3
 			if (k != key) {
 				flush()
 				key = k; n = 0; found = 0; nfa = 0; fas = ""
-				kn = $1; eng = $2; st = $3; exp = $8; lim = $9
+				kn = $1; eng = $2; st = $3; ex = $8; lim = $9
 			}
 			t[++n] = $4
 			if ($5 == 1)
@@ -442,6 +474,7 @@ plot() {
 	done 2>/dev/null
 	{
 		echo "set terminal pngcairo size 900,560 font ',11'"
+		echo "set termoption noenhanced"
 		echo "set output '$out/survival.png'"
 		echo "set title 'bugbench: trials still searching (all knobs; $trials trial(s) each, limit $limit s)'"
 		echo "set xlabel 'seconds (log scale)'"
@@ -467,6 +500,7 @@ plot() {
 	rows=$(((nk + cols - 1) / cols))
 	{
 		echo "set terminal pngcairo size 1200,$((rows * 300 + 40)) font ',9'"
+		echo "set termoption noenhanced"
 		echo "set output '$out/survival-knobs.png'"
 		echo "set multiplot layout $rows,$cols title 'bugbench: trials still searching, per knob (x: seconds, log scale)'"
 		echo "set logscale x"

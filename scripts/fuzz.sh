@@ -29,7 +29,8 @@
 #   campaign.conf   target, engine and knobs, for triage.sh and resumes
 #   log/            the engine's output, one file per run and instance
 # SIGINT, SIGTERM and SIGHUP stop the engine cleanly: libFuzzer's fork-mode
-# job corpora are salvaged into corpus/ first, so nothing found is lost.
+# job corpora are salvaged and merged into corpus/, so nothing found is
+# lost (the same happens at the next start after a SIGKILL).
 #
 # Exit: 0 when this run found no crash, 1 when it did (or the engine
 # failed), 2 on bad usage or an unknown bug knob.
@@ -103,8 +104,8 @@ secs=$(ff_duration "$time_arg") ||
 	usage "--jobs wants 1..64, not '$jobs'"
 if [ -z "$every" ]; then
 	every=10
-	[ "$secs" -gt 600 ] && every=30
-	[ "$secs" -gt 7200 ] && every=60
+	[ "$secs" -gt 3600 ] && every=30
+	[ "$secs" -gt 21600 ] && every=60
 fi
 [[ $every =~ ^[1-9][0-9]*$ ]] || usage "--status-every wants whole seconds, not '$every'"
 workdir=${workdir:-work/$target-$engine}
@@ -220,18 +221,38 @@ fi
 printf 'target=%s\nengine=%s\nbugs=%s\n' "$target" "$engine" "$bugs" >"$conf"
 
 # libFuzzer fork mode keeps each job's new inputs in $TMPDIR/libFuzzerTemp.
-# FuzzWithForkPID.dir/C<job> until the job ends and is merged; copy them
-# before they can go away.
+# FuzzWithForkPID.dir/C<job> until the job ends and the parent merges
+# them; copy them out before they can go away, then merge the copies into
+# corpus/ (-merge=1 keeps only inputs with new features).
+salvage=$workdir/.tmp/salvage
 salvage_fork_corpora() {
-	local d n=0
+	local d
+	mkdir -p "$salvage"
 	for d in "$workdir"/.tmp/*FuzzWithFork*.dir/C[0-9]*; do
-		[ -d "$d" ] || continue
-		n=$((n + $(find "$d" -maxdepth 1 -type f | wc -l)))
-		cp -n "$d"/* "$corpus"/ 2>/dev/null
+		[ -d "$d" ] && cp -n "$d"/* "$salvage"/ 2>/dev/null
 	done
-	[ $n -gt 0 ] && ff_say "salvaged $n inputs from running fork-mode jobs"
 }
-salvage_fork_corpora # a run killed with SIGKILL leaves them behind
+
+merge_salvage() {
+	local n before after
+	n=$(find "$salvage" -maxdepth 1 -type f 2>/dev/null | wc -l)
+	[ "$n" -gt 0 ] || return 0
+	before=$(find "$corpus" -maxdepth 1 -type f | wc -l)
+	TMPDIR=$workdir/.tmp "build/asan/bin/fuzz_$target" -merge=1 \
+		-artifact_prefix="$crashes/" "$corpus" "$salvage" \
+		>"$log_dir/merge-salvage.log" 2>&1 ||
+		ff_say "merging the salvaged inputs failed; they stay in $salvage (log: $log_dir/merge-salvage.log)"
+	after=$(find "$corpus" -maxdepth 1 -type f | wc -l)
+	ff_say "salvaged $n inputs from running fork-mode jobs: $((after - before)) new in $corpus"
+	[ -f "$log_dir/merge-salvage.log" ] && grep -q '^MERGE-OUTER: ' "$log_dir/merge-salvage.log" &&
+		rm -rf "$salvage"
+}
+
+# A run killed with SIGKILL leaves its jobs' inputs behind.
+if [ "$engine" = libfuzzer ]; then
+	salvage_fork_corpora
+	merge_salvage
+fi
 rm -rf "$workdir"/.tmp/*FuzzWithFork*.dir
 
 progress=$workdir/progress.tsv
@@ -486,6 +507,7 @@ while :; do
 done
 group_alive && stop_engine
 wait 2>/dev/null
+[ "$engine" = libfuzzer ] && [ "$jobs" -gt 1 ] && merge_salvage
 trap - INT TERM HUP
 [ "$reason" = "the engine exited" ] && [ "$(now)" -ge $((t0 + secs)) ] &&
 	reason="time is up"

@@ -74,13 +74,21 @@ ff_is_target() {
 }
 
 ff_build() {
-	local preset=$1
+	local preset=$1 log
 	shift
-	[ -f "build/$preset/CMakeCache.txt" ] ||
-		cmake --preset "$preset" >/dev/null ||
+	log=$(mktemp)
+	if [ ! -f "build/$preset/CMakeCache.txt" ] &&
+		! cmake --preset "$preset" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
 		ff_die 1 "cmake --preset $preset failed"
-	cmake --build --preset "$preset" -j"$(nproc)" --target "$@" >/dev/null ||
+	fi
+	if ! cmake --build --preset "$preset" -j"$(nproc)" --target "$@" >"$log" 2>&1; then
+		grep -E 'error|Error' "$log" | head -n 20 >&2
+		rm -f "$log"
 		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
+	fi
+	rm -f "$log"
 }
 
 # fuzz/T.options is OSS-Fuzz's INI format: "[libfuzzer]" then "key = value".

@@ -155,7 +155,7 @@ minimize_corpus() {
 minimize_crash() {
 	local tmp cli=build/asan/bin/foliofuzz id id2 n1 n3 kind conf
 	[ -f "$crash" ] || ff_die 2 "no such file: $crash"
-	conf=$(dirname "$crash")/../campaign.conf
+	conf=$(dirname "$(dirname "$crash")")/campaign.conf
 	if [ -z "$bugs_set" ]; then
 		bugs=${FOLIOFUZZ_BUGS:-}
 		if [ -z "$bugs" ] && [ -f "$conf" ]; then

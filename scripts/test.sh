@@ -3,7 +3,10 @@
 #   1. installs clang, cmake, gcc, make and libFuzzer if missing (apt-get);
 #   2. configures and builds the asan and replay-gcc presets;
 #   3. runs ctest on both (unit, regress, negative, smoke labels);
-#   4. a 20 s libFuzzer smoke run of fuzz_ops on a copy of the encoded
+#   4. scripts/replay.sh on both presets (every corpus and regression,
+#      engine-free) and scripts/cflite_check.sh (the ClusterFuzzLite build,
+#      emulated);
+#   5. a 20 s libFuzzer smoke run of fuzz_ops on a copy of the encoded
 #      corpus, which must end without a crash.
 # Any failure stops the script with a non-zero exit.
 set -euo pipefail
@@ -66,6 +69,16 @@ for preset in asan replay-gcc; do
 	say "ctest: $preset"
 	ctest --preset "$preset" --output-on-failure
 done
+
+# Engine-free replay of every corpus and regression, naming failing files.
+for preset in asan replay-gcc; do
+	say "replay: $preset"
+	bash scripts/replay.sh "$preset"
+done
+
+# The ClusterFuzzLite / OSS-Fuzz build, emulated without Docker.
+say "ClusterFuzzLite build check"
+bash scripts/cflite_check.sh
 
 say "libFuzzer smoke run: fuzz_ops, 20 s"
 tmp=$(mktemp -d)

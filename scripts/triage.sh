@@ -16,7 +16,7 @@
 # Inputs with one signature form a group.  For each group the shortest
 # reproducible input is minimized (`foliofuzz minimize`, op level; a
 # sanitizer crash is decoded as is) into OUT/GROUP.trace, OUT defaulting to
-# DIR/../triage.  Prints a table and writes it to OUT/triage.tsv.
+# triage/ beside DIR.  Prints a table and writes it to OUT/triage.tsv.
 #
 # Exit: 0 (also with crashes: triage is a report), 1 when a tool fails,
 # 2 on bad usage.
@@ -58,7 +58,7 @@ done
 [ -d "$dir" ] || usage "no such directory: $dir"
 [[ $runs =~ ^[1-9][0-9]?$ ]] || usage "--runs wants 1..99"
 
-conf=$dir/../campaign.conf
+conf=$(dirname "$dir")/campaign.conf
 if [ -f "$conf" ]; then
 	[ -n "$target" ] || target=$(sed -n 's/^target=//p' "$conf")
 	[ -n "$bugs_set" ] || bugs=$(sed -n 's/^bugs=//p' "$conf")
@@ -67,7 +67,7 @@ fi
 target=${target:-ops}
 [ -n "$bugs_set" ] || bugs=${FOLIOFUZZ_BUGS:-}
 ff_is_target "$target" || usage "no fuzz target '$target'"
-out=${out:-$dir/../triage}
+out=${out:-$(dirname "$dir")/triage}
 
 ff_build asan foliofuzz "fuzz_${target}_replay"
 cli=build/asan/bin/foliofuzz

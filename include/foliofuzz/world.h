@@ -214,6 +214,7 @@ struct ff_world {
 		bool fired;
 		int writer_rc;
 	} race;
+	struct page *s0;            /* race ops: the state before the reader */
 	const struct ff_prog *prog; /* the running program and its pc, so a */
 	size_t pc;                  /* race op can take the next op as its */
 	bool consumed_next;         /* writer */

@@ -383,13 +383,25 @@ static int md_race(struct ff_world *w, int reader, unsigned long pfn,
 	f = md_gup_fast(pfn_to_page(pfn));
 	if (f) {
 		long idx = ff_obj_index_of(w, pfn);
+		const struct ff_obj *o = idx >= 0 ? &w->objs[idx] : NULL;
 
-		if (idx < 0 || w->objs[idx].desc != f ||
-		    f->_refcount != ff_obj_expected_refs(&w->objs[idx]) + 1)
+		/* Ownership from the memdesc: the page still names f and f's
+		 * range holds it.  Our reference is the model's plus one, or
+		 * the only one when a writer released the object meanwhile. */
+		if (memdesc_ptr(memdesc_read(pfn_to_page(pfn))) != (void *)f ||
+		    pfn < f->pfn || pfn >= f->pfn + (1UL << f->order))
 			ff_fail(I_GUP, pfn_to_page(pfn),
 				"memdesc GUP-fast on pfn %lu returned a "
-				"descriptor (refcount %d) that does not own it",
-				pfn, f->_refcount);
+				"descriptor (pfn %lu) that does not own it",
+				pfn, f->pfn);
+		else if (o ? (o->desc != f ||
+			      f->_refcount != ff_obj_expected_refs(o) + 1) :
+			     f->_refcount != 1)
+			ff_fail(I_GUP, pfn_to_page(pfn),
+				"memdesc GUP-fast on pfn %lu: refcount %d, the "
+				"model's %d plus the GUP reference",
+				pfn, f->_refcount,
+				o ? ff_obj_expected_refs(o) : 0);
 		else
 			md_folio_put(f);
 	}

@@ -110,7 +110,8 @@ static bool snapshot_matches(const struct ff_world *w, const struct page *S,
 		if (!in_array(w, ph->compound_head - 1, &H))
 			return false;
 	}
-	if (H + ps->idx != pfn)
+	/* a folio never leaves its max-order window (S0 holds only it) */
+	if ((H ^ pfn) >> FF_MAX_ORDER || H + ps->idx != pfn)
 		return false;
 	if (!folio_test_large(fs)) /* a small page: the folio is the page */
 		return H == pfn && same_page_identity(&fs->page, ph);
@@ -195,7 +196,8 @@ static void state_mapcounts(const struct ff_world *w, const struct page *S,
 
 	*page_maps = page_has_type(p) ? 0 : p->_mapcount + 1;
 	*entire = 0;
-	if ((p->compound_head & 1) && !in_array(w, p->compound_head - 1, &H))
+	if ((p->compound_head & 1) &&
+	    (!in_array(w, p->compound_head - 1, &H) || (H ^ pfn) >> FF_MAX_ORDER))
 		return;
 	if (S[H].flags & BIT(PG_head))
 		*entire = ((const struct folio *)&S[H])->_entire_mapcount + 1;
@@ -308,10 +310,26 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 
 	if (pfn >= w->nr_memmap)
 		return -EINVAL;
-	S0 = malloc(w->nr_memmap * sizeof(*S0));
-	if (!S0)
-		abort();
-	memcpy(S0, w->memmap, w->nr_memmap * sizeof(*S0));
+	/*
+	 * S0 needs only the max-order window around pfn: a folio never
+	 * crosses it, and buddy blocks are aligned inside it.  The rest of
+	 * w->s0 is stale and never read.
+	 */
+	if (!w->s0) {
+		w->s0 = malloc(w->nr_memmap * sizeof(*S0));
+		if (!w->s0)
+			abort();
+	}
+	S0 = w->s0;
+	{
+		unsigned long base = pfn & ~((1UL << FF_MAX_ORDER) - 1);
+		unsigned long end = base + (1UL << FF_MAX_ORDER);
+
+		if (end > w->nr_memmap)
+			end = w->nr_memmap;
+		memcpy(&S0[base], &w->memmap[base],
+		       (end - base) * sizeof(*S0));
+	}
 	/* The next op is the writer; it runs inside the reader. */
 	if (w->prog && w->pc + 1 < w->prog->nr) {
 		const struct ff_op *next = &w->prog->ops[w->pc + 1];
@@ -332,7 +350,6 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 			w, w->race.writer);
 	}
 	w->race.writer = NULL;
-	free(S0);
 	return rc;
 }
 

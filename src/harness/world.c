@@ -38,6 +38,60 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
+/*
+ * Buffers of destroyed worlds, kept for the next world of the same size:
+ * an input's world is rebuilt from scratch, but without a round trip
+ * through the (sanitizer) allocator for its large arrays.  The memmap
+ * stays exactly sized, so ASan still sees a stray struct page.
+ */
+struct world_bufs {
+	unsigned long nr_memmap;
+	struct page *memmap;
+	struct ff_ref_page *ref;
+	struct ff_obj *objs;
+	uint32_t *touched;
+	uint8_t *touched_mark;
+	struct page *s0;
+};
+#define NR_CACHED 3
+static struct world_bufs cached[NR_CACHED];
+
+static bool take_cached(struct ff_world *w)
+{
+	for (int i = 0; i < NR_CACHED; i++) {
+		struct world_bufs *c = &cached[i];
+
+		if (c->memmap && c->nr_memmap == w->nr_memmap) {
+			w->memmap = c->memmap;
+			w->ref = c->ref;
+			w->objs = c->objs;
+			w->touched = c->touched;
+			w->touched_mark = c->touched_mark;
+			w->s0 = c->s0;
+			memset(c, 0, sizeof(*c));
+			memset(w->ref, 0, w->nr_memmap * sizeof(*w->ref));
+			memset(w->touched_mark, 0, w->nr_memmap);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool put_cached(struct ff_world *w)
+{
+	for (int i = 0; i < NR_CACHED; i++) {
+		struct world_bufs *c = &cached[i];
+
+		if (!c->memmap) {
+			*c = (struct world_bufs){w->nr_memmap, w->memmap, w->ref,
+						 w->objs,      w->touched,
+						 w->touched_mark, w->s0};
+			return true;
+		}
+	}
+	return false;
+}
+
 struct ff_world *ff_world_create(const struct ff_config *cfg)
 {
 	struct ff_world *w = xcalloc(1, sizeof(*w));
@@ -53,15 +107,17 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	w->devpriv_start = w->cfg.nr_pfns;
 	w->dax_start = w->devpriv_start + w->cfg.nr_devpriv;
 	w->nr_memmap = w->dax_start + w->cfg.nr_dax;
-	/* Exactly sized: the first stray struct page is out of bounds. */
-	w->memmap = malloc(w->nr_memmap * sizeof(struct page));
-	if (!w->memmap)
-		abort();
-	w->ref = xcalloc(w->nr_memmap, sizeof(*w->ref));
 	w->cap_objs = (uint32_t)w->nr_memmap;
-	w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
-	w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
-	w->touched_mark = xcalloc(w->nr_memmap, 1);
+	if (!take_cached(w)) {
+		/* Exactly sized: the first stray struct page is out of bounds. */
+		w->memmap = malloc(w->nr_memmap * sizeof(struct page));
+		if (!w->memmap)
+			abort();
+		w->ref = xcalloc(w->nr_memmap, sizeof(*w->ref));
+		w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
+		w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
+		w->touched_mark = xcalloc(w->nr_memmap, 1);
+	}
 	w->fail.inv = FF_INV_NONE;
 	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
@@ -111,10 +167,13 @@ void ff_world_destroy(struct ff_world *w)
 	if (ff_cur == w)
 		ff_cur = NULL;
 	md_pools_destroy(w);
-	free(w->memmap);
-	free(w->ref);
-	free(w->objs);
-	free(w->touched);
-	free(w->touched_mark);
+	if (!put_cached(w)) {
+		free(w->memmap);
+		free(w->ref);
+		free(w->objs);
+		free(w->touched);
+		free(w->touched_mark);
+		free(w->s0);
+	}
 	free(w);
 }

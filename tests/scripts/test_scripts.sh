@@ -65,17 +65,19 @@ for s in '' x 5x 1.5h -5 0 0m 10M 1h30m ' 9'; do
 done
 
 # ---- fuzz.sh: usage errors exit 2 ------------------------------------------
+# Every call has --dry-run: a regression in the checks must not start a
+# campaign.
 
-expect_rc 2 "bad duration" scripts/fuzz.sh --time 5x
+expect_rc 2 "bad duration" scripts/fuzz.sh --time 5x --dry-run
 expect_out "duration" "bad duration message"
-expect_rc 2 "duration without value" scripts/fuzz.sh --time
-expect_rc 2 "unknown engine" scripts/fuzz.sh --engine honggfuzz
-expect_rc 2 "zero jobs" scripts/fuzz.sh --jobs 0
-expect_rc 2 "jobs not a number" scripts/fuzz.sh --jobs=two
-expect_rc 2 "unknown target" scripts/fuzz.sh no_such_target
+expect_rc 2 "duration without value" scripts/fuzz.sh --dry-run --time
+expect_rc 2 "unknown engine" scripts/fuzz.sh --engine honggfuzz --dry-run
+expect_rc 2 "zero jobs" scripts/fuzz.sh --jobs 0 --dry-run
+expect_rc 2 "jobs not a number" scripts/fuzz.sh --jobs=two --dry-run
+expect_rc 2 "unknown target" scripts/fuzz.sh no_such_target --dry-run
 expect_out "no fuzz target" "unknown target message"
-expect_rc 2 "two targets" scripts/fuzz.sh ops ops
-expect_rc 2 "unknown option" scripts/fuzz.sh --frobnicate
+expect_rc 2 "two targets" scripts/fuzz.sh ops ops --dry-run
+expect_rc 2 "unknown option" scripts/fuzz.sh --frobnicate --dry-run
 expect_rc 2 "unknown knob" scripts/fuzz.sh --bugs no_such_knob --dry-run
 expect_out "unknown bug knob" "unknown knob message"
 
@@ -89,11 +91,11 @@ expect_out "-artifact_prefix=work/ops-libfuzzer/crashes/" "default work dir"
 if [ -f fuzz/ops.options ]; then
 	expect_out "fuzz_ops .*-max_len=" "options from fuzz/ops.options"
 fi
-expect_rc 0 "dry run, 1h 2 jobs" scripts/fuzz.sh ops --time 1h --jobs 2 --workdir /tmp/x
+expect_rc 0 "dry run, 1h 2 jobs" scripts/fuzz.sh ops --time 1h --jobs 2 --workdir /tmp/x --dry-run
 expect_out "for 3600 s, 2 job" "1h is 3600 s"
 expect_out "-fork=2 -ignore_crashes=1" "fork mode keeps going after crashes"
 expect_out "-artifact_prefix=/tmp/x/crashes/" "--workdir"
-expect_rc 0 "dry run, AFL++ 3 jobs" scripts/fuzz.sh --engine=afl --jobs 3 --time 10m
+expect_rc 0 "dry run, AFL++ 3 jobs" scripts/fuzz.sh --engine=afl --jobs 3 --time 10m --dry-run
 expect_out "afl-fuzz -M main .*fuzz_ops_afl" "AFL++ main instance"
 expect_out "afl-fuzz -S s2 .*-o work/ops-afl/sync" "AFL++ secondaries share the sync dir"
 

@@ -6,14 +6,16 @@
  * dicts/<target>.dict belongs to fuzz target <target> (src/harness/
  * targets.c), whose opcode byte is the op's index in the target's subset
  * ("ops": the enum value).  Every entry is one whole op in that target's
- * canonical bytes: its first byte is the canonical opcode byte of an op of
- * the subset (ff_target_code / ff_target_byte), its key is op_<name>[_...]
- * with <name> that op's name in ff_op_table, its length is 1 + nargs,
- * every argument is inside its range, and the target's codec decodes it to
- * exactly that op and encodes it back unchanged.  Every op of the subset
- * has at least one entry.  A renumbered or renamed op, a reordered subset,
- * or a changed argument list, fails here instead of silently wasting the
- * fuzzer's dictionary.
+ * canonical bytes, or a few whole ops in a row (a race op and the writer
+ * op after it): every opcode byte is the canonical byte of an op of the
+ * subset (ff_target_code / ff_target_byte), the key is op_<name>[_...]
+ * with <name> the first op's name in ff_op_table, each op has exactly its
+ * nargs argument bytes, every argument is inside its range, and the
+ * target's codec decodes the entry to exactly those ops and encodes it
+ * back unchanged.  Every op of the subset has at least one entry (an op a
+ * target lists twice is covered through its canonical byte).  A
+ * renumbered or renamed op, a reordered subset, or a changed argument
+ * list, fails here instead of silently wasting the fuzzer's dictionary.
  *
  * usage: test_dict_sync PATH/TO/<target>.dict [TARGET]
  * The target defaults to the dictionary's file name without ".dict".
@@ -99,65 +101,105 @@ static int parse_entry(char *s, char **key, uint8_t *val)
 	return n;
 }
 
+/*
+ * One entry: one whole op, or a few whole ops in a row (a race op and the
+ * writer op after it, which only mean something together).  The key names
+ * the first op.  covered[] is indexed by op code, so an op that a target
+ * lists twice (a weight) is covered by its canonical byte.
+ */
 static void check_entry(const struct ff_target *t, int line,
 			const char *key, const uint8_t *val, int len,
 			int *covered)
 {
-	const struct ff_op_desc *d;
+	struct ff_op want[MAX_ENTRY];
 	uint8_t got[MAX_ENTRY + 8];
 	struct ff_prog prog;
-	size_t nlen, elen;
-	uint8_t code;
+	int pos = 0, nr = 0;
+	size_t elen;
 
 	if (strncmp(key, "op_", 3) != 0) {
 		dict_error(line, "key %s: want op_<name>[_...]", key);
 		return;
 	}
-	if (len == 0 || val[0] >= t->nr_ops) {
-		dict_error(line,
-			   "%s: first byte %d is not a canonical opcode of "
-			   "target '%s' (< %zu)",
-			   key, len ? val[0] : -1, t->name, t->nr_ops);
+	if (len == 0) {
+		dict_error(line, "%s: empty entry", key);
 		return;
 	}
-	code = ff_target_code(t, val[0]);
-	if (code >= FF_NR_OPS || ff_target_byte(t, code) != val[0]) {
-		dict_error(line, "%s: target '%s' maps byte %u to op %u, "
-			   "whose canonical byte is %d",
-			   key, t->name, val[0], code,
-			   code < FF_NR_OPS ? ff_target_byte(t, code) : -1);
-		return;
-	}
-	d = &ff_op_table[code];
-	nlen = strlen(d->name);
-	if (strncmp(key + 3, d->name, nlen) != 0 ||
-	    (key[3 + nlen] != '\0' && key[3 + nlen] != '_')) {
-		dict_error(line, "%s: opcode byte %u is op '%s' in target '%s'",
-			   key, val[0], d->name, t->name);
-		return;
-	}
-	covered[val[0]] = 1;
-	if (len != 1 + d->nargs) {
-		dict_error(line, "%s: %d bytes, want 1 + %u", key, len,
-			   d->nargs);
-		return;
-	}
-	for (int i = 0; i < d->nargs; i++) {
-		if (d->args[i].range && val[1 + i] >= d->args[i].range) {
-			dict_error(line, "%s: argument %s=%u is not below %u",
-				   key, d->args[i].name, val[1 + i],
-				   d->args[i].range);
+	while (pos < len) {
+		const struct ff_op_desc *d;
+		uint8_t b = val[pos], code;
+
+		if (b >= t->nr_ops) {
+			dict_error(line,
+				   "%s: byte %u at offset %d is not a "
+				   "canonical opcode of target '%s' (< %zu)",
+				   key, b, pos, t->name, t->nr_ops);
 			return;
 		}
+		code = ff_target_code(t, b);
+		if (code >= FF_NR_OPS || ff_target_byte(t, code) != b) {
+			dict_error(line, "%s: target '%s' maps byte %u to op "
+				   "%u, whose canonical byte is %d",
+				   key, t->name, b, code,
+				   code < FF_NR_OPS ? ff_target_byte(t, code)
+						    : -1);
+			return;
+		}
+		d = &ff_op_table[code];
+		if (nr == 0) {
+			size_t nlen = strlen(d->name);
+
+			if (strncmp(key + 3, d->name, nlen) != 0 ||
+			    (key[3 + nlen] != '\0' && key[3 + nlen] != '_')) {
+				dict_error(line, "%s: opcode byte %u is op '%s' "
+					   "in target '%s'",
+					   key, b, d->name, t->name);
+				return;
+			}
+		}
+		if (pos + 1 + d->nargs > len) {
+			dict_error(line, "%s: op %d (%s) at offset %d has %d "
+				   "argument bytes, want %u",
+				   key, nr, d->name, pos, len - pos - 1,
+				   d->nargs);
+			return;
+		}
+		for (int i = 0; i < d->nargs; i++) {
+			if (d->args[i].range &&
+			    val[pos + 1 + i] >= d->args[i].range) {
+				dict_error(line, "%s: op %d (%s): argument "
+					   "%s=%u is not below %u",
+					   key, nr, d->name, d->args[i].name,
+					   val[pos + 1 + i], d->args[i].range);
+				return;
+			}
+		}
+		memset(&want[nr], 0, sizeof(want[nr]));
+		want[nr].code = code;
+		memcpy(want[nr].arg, val + pos + 1, d->nargs);
+		nr++;
+		pos += 1 + d->nargs;
 	}
+	for (int k = 0; k < nr; k++)
+		covered[want[k].code] = 1;
 
 	ff_prog_init(&prog);
 	ff_decode_target(t, val, (size_t)len, &prog);
-	if (prog.nr != 1 || prog.ops[0].code != code ||
-	    memcmp(prog.ops[0].arg, val + 1, d->nargs) != 0) {
-		dict_error(line, "%s: does not decode to one %s op", key,
-			   d->name);
+	if (prog.nr != (size_t)nr) {
+		dict_error(line, "%s: decodes to %zu ops, want %d", key,
+			   (size_t)prog.nr, nr);
 	} else {
+		for (int k = 0; k < nr; k++) {
+			const struct ff_op_desc *d = &ff_op_table[want[k].code];
+
+			if (prog.ops[k].code != want[k].code ||
+			    memcmp(prog.ops[k].arg, want[k].arg, d->nargs)) {
+				dict_error(line, "%s: op %d does not decode to "
+					   "that %s op", key, k, d->name);
+				ff_prog_free(&prog);
+				return;
+			}
+		}
 		elen = ff_encode_target(t, &prog, got, sizeof(got));
 		if (elen != (size_t)len || memcmp(got, val, elen) != 0)
 			dict_error(line, "%s: ff_encode_target does not give "
@@ -185,7 +227,7 @@ static const char *target_from_path(const char *path, char *buf, size_t cap)
 
 int main(int argc, char **argv)
 {
-	int covered[256] = { 0 };
+	int covered[FF_NR_OPS] = { 0 };
 	char line[512], keys[256][64], tname[64];
 	const struct ff_target *t;
 	const char *name;
@@ -251,7 +293,7 @@ int main(int argc, char **argv)
 	fclose(f);
 
 	for (size_t k = 0; k < t->nr_ops; k++)
-		if (!covered[k])
+		if (!covered[ff_target_code(t, (uint8_t)k)])
 			dict_error(0, "no entry for op '%s' (byte %zu of "
 				   "target '%s')",
 				   ff_op_table[ff_target_code(t, (uint8_t)k)].name,

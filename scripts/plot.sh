@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# plot.sh - draw a campaign's progress: exec/s, coverage and corpus size
+# over time, as PNG.
+#
+#   scripts/plot.sh WORKDIR [-o OUT.png]
+#
+# Reads WORKDIR/progress.tsv, which scripts/fuzz.sh appends to at every
+# status tick (columns: unix_time elapsed execs exec_per_s cov ft corpus
+# crashes ids session; elapsed and execs run on across resumed runs), and
+# writes WORKDIR/progress.png (three panels; dashed lines mark where a run
+# was resumed).  For an AFL++ campaign it also runs afl-plot on each
+# instance into WORKDIR/afl-plot/NAME/.  gnuplot is installed from Debian
+# when missing.  Exit: 0, 1 when gnuplot fails, 2 on bad usage.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+FF_NAME=plot.sh
+. scripts/lib.sh
+
+usage() {
+	[ $# -gt 0 ] && echo "plot.sh: $*" >&2
+	echo "usage: scripts/plot.sh WORKDIR [-o OUT.png]" >&2
+	exit 2
+}
+
+work= out=
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o)
+		[ $# -ge 2 ] || usage "-o needs a file"
+		out=$2
+		shift
+		;;
+	-h | --help) usage ;;
+	-*) usage "unknown option: $1" ;;
+	*)
+		[ -z "$work" ] || usage "one work dir at a time"
+		work=${1%/}
+		;;
+	esac
+	shift
+done
+[ -n "$work" ] || usage "which work dir?"
+data=$work/progress.tsv
+[ -f "$data" ] || usage "no $data: run scripts/fuzz.sh --workdir $work first"
+rows=$(grep -cv '^#' "$data")
+[ "$rows" -ge 1 ] || usage "$data has no data rows yet"
+out=${out:-$work/progress.png}
+
+ff_need gnuplot gnuplot-nox
+
+target=$(sed -n 's/^target=//p' "$work/campaign.conf" 2>/dev/null)
+engine=$(sed -n 's/^engine=//p' "$work/campaign.conf" 2>/dev/null)
+bugs=$(sed -n 's/^bugs=//p' "$work/campaign.conf" 2>/dev/null)
+
+# Time axis in the unit that suits the campaign's length.
+read -r last runs < <(awk '!/^#/ { e = $2; s = $10 } END { print e + 0, s + 0 }' "$data")
+if [ "$last" -ge 7200 ]; then
+	unit=3600 uname=hours
+elif [ "$last" -ge 120 ]; then
+	unit=60 uname=minutes
+else
+	unit=1 uname=seconds
+fi
+# Where each resumed run starts, as gnuplot arrows.
+resumes=$(awk -v u="$unit" '!/^#/ { if (seen && $10 != s) printf "%s ", $2 / u; s = $10; seen = 1 }' "$data")
+# Integer tics for the crash count, whatever its size.
+maxc=$(awk '!/^#/ && $8 > m { m = $8 } END { print m + 0 }' "$data")
+[ "$maxc" -ge 1 ] || maxc=1
+cstep=$(((maxc + 4) / 5))
+# Few samples: mark each one.
+style=lines
+[ "$rows" -le 60 ] && style="linespoints pointtype 7 pointsize 0.6"
+
+title="foliofuzz campaign: ${target:-?} with ${engine:-?}${bugs:+, bugs=$bugs}; $rows samples, $runs run(s), $(printf '%dh%02dm%02ds' $((last / 3600)) $((last % 3600 / 60)) $((last % 60)))"
+
+gnuplot <<EOF || ff_die 1 "gnuplot failed"
+set terminal pngcairo size 1200,1000 font "sans,11"
+set output "$out"
+set datafile commentschars "#"
+set multiplot layout 3,1 title "$title" font "sans,13"
+set grid
+set key bottom right opaque box
+set lmargin 12
+set rmargin 12
+set xlabel "time ($uname)"
+set xrange [0:*]
+set format y "%g"
+do for [x in "$resumes"] {
+	set arrow from x, graph 0 to x, graph 1 nohead dashtype 2 linecolor "gray40"
+}
+
+set title "executions per second (averaged over each run)"
+set ylabel "exec/s"
+set yrange [0:*]
+plot "$data" using (\$2/$unit):4 with $style linewidth 2 linecolor "dark-blue" title "exec/s"
+
+set title "coverage"
+set ylabel "cov (edges/PCs)"
+set y2label "ft (features)"
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+set format y2 "%g"
+plot "$data" using (\$2/$unit):5 axes x1y1 with $style linewidth 2 linecolor "dark-green" title "cov", \\
+     "$data" using (\$2/$unit):6 axes x1y2 with $style linewidth 2 dashtype 3 linecolor "forest-green" title "ft (right axis)"
+
+set title "corpus and crashes"
+set ylabel "corpus (inputs)"
+set y2label "crashes"
+set y2range [0:$maxc]
+set y2tics $cstep
+set format y2 "%.0f"
+plot "$data" using (\$2/$unit):7 axes x1y1 with $style linewidth 2 linecolor "dark-orange" title "corpus", \\
+     "$data" using (\$2/$unit):8 axes x1y2 with steps linewidth 2 linecolor "red" title "crashes (right axis)"
+unset multiplot
+EOF
+ff_say "wrote $out"
+
+if [ "$engine" = afl ] && command -v afl-plot >/dev/null; then
+	for inst in "$work"/sync/*/; do
+		[ -f "$inst/plot_data" ] || continue
+		name=$(basename "$inst")
+		mkdir -p "$work/afl-plot/$name"
+		if afl-plot "$inst" "$work/afl-plot/$name" >/dev/null 2>&1; then
+			ff_say "afl-plot: $work/afl-plot/$name/index.html"
+		else
+			ff_say "afl-plot failed for $inst (it needs a few minutes of plot_data)"
+		fi
+	done
+fi
