@@ -89,6 +89,8 @@ static inline int ff_fuzz_one(const char *name, const uint8_t *data,
 			fprintf(stderr, "fuzz: unknown target %s\n", name);
 			exit(2);
 		}
+		if (t != &ff_targets[0])
+			ff_trace_target = t->name; /* reports name the target */
 	}
 	ff_prog_init(&prog);
 	ff_decode_target(t, data, size, &prog);

@@ -121,6 +121,9 @@ size_t ff_encode_target(const struct ff_target *t, const struct ff_prog *p,
 			uint8_t *out, size_t cap);
 void ff_op_print(FILE *f, const struct ff_op *op);
 void ff_trace_print(FILE *f, const struct ff_prog *p, size_t upto);
+/* When set, printed traces say "# target: NAME": the fuzz target whose
+ * encoding (and differential) they came from. */
+extern const char *ff_trace_target;
 /* Parses a text trace.  On error returns -1 and writes
  * "file:line:col: message" to err. */
 int ff_trace_parse(const char *text, size_t len, const char *fname,

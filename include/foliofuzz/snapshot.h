@@ -54,6 +54,9 @@ bool is_free_buddy_page(const struct page *page);
 #define KPF_PGTABLE 26
 
 uint64_t stable_page_flags(const struct page *page);
+/* mm/debug.c: dump_page() through snapshot_page(). */
+#include <stdio.h>
+void dump_page(FILE *f, const struct page *page, const char *reason);
 /* /proc/kpagecount: the page's mapcount read through a snapshot. */
 long kpagecount_read(const struct page *page);
 

@@ -113,8 +113,10 @@ static const struct ff_target *target = &ff_targets[0];
 static bool parse_target(const char *arg)
 {
 	target = ff_target_by_name(arg);
-	if (target)
+	if (target) {
+		ff_trace_target = target == &ff_targets[0] ? NULL : target->name;
 		return true;
+	}
 	fprintf(stderr, "foliofuzz: unknown target '%s' (known:", arg);
 	for (size_t i = 0; i < ff_nr_targets; i++)
 		fprintf(stderr, " %s", ff_targets[i].name);
@@ -596,6 +598,7 @@ static int cmd_bench(int argc, char **argv)
 	}
 	ff_run_opts_default(&o);
 	o.cfg.nr_pfns = (uint32_t)pfns;
+	o.differential = target->differential; /* as the fuzz target runs */
 	o.report = stderr;
 	checked = bench_one(&o, seed, len, seconds, mix, &bad, &checked_wall);
 	o.check = 0;

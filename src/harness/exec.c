@@ -284,7 +284,9 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 					k);
 				ff_op_print(o->verbose, &prog->ops[k]);
 				fprintf(o->verbose, " -> %s\n",
-					errno_name(w->race.writer_rc));
+					w->race.fired ?
+						errno_name(w->race.writer_rc) :
+						"not run");
 			}
 		}
 	}

@@ -360,6 +360,7 @@ int ff_op_race(struct ff_world *w, const struct ff_op *op)
 
 	if (!o) {
 		w->consumed_next = w->prog && w->pc + 1 < w->prog->nr;
+		w->race.fired = false;
 		return -ENOENT;
 	}
 	pfn = o->pfn + op->arg[2] % (1UL << o->order);

@@ -13,6 +13,7 @@
 #include "foliofuzz/harness.h"
 #include "foliofuzz/list.h"
 #include "foliofuzz/mm.h"
+#include "foliofuzz/snapshot.h"
 
 const char *ff_sym(unsigned long val, char buf[FF_SYM_LEN])
 {
@@ -136,8 +137,8 @@ void ff_dump_page(FILE *f, unsigned long pfn)
 	if (page_has_type(page))
 		fprintf(f, "  page_type: %#010x(%s)\n", page->page_type,
 			type_name(page->page_type));
-	fprintf(f, "  raw:");
-	for (int i = 0; i < 8; i++)
+	fprintf(f, "  raw: %#lx", raw[0]); /* flags: never a pointer */
+	for (int i = 1; i < 8; i++)
 		fprintf(f, " %s", ff_sym(raw[i], a));
 	fprintf(f, "\n");
 }
@@ -232,5 +233,9 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	}
 	fprintf(f, "---- after the step ----\n");
 	dump_state(f, after, after->fail.pfn);
+	if (after->fail.pfn >= 0 && !after->cfg.memdesc) {
+		ff_cur = after;
+		dump_page(f, pfn_to_page(after->fail.pfn), after->fail.msg);
+	}
 	fprintf(f, "==== end of report ====\n");
 }

@@ -116,9 +116,13 @@ void ff_op_print(FILE *f, const struct ff_op *op)
 	}
 }
 
+const char *ff_trace_target;
+
 void ff_trace_print(FILE *f, const struct ff_prog *p, size_t upto)
 {
 	fputs("# foliofuzz trace\n", f);
+	if (ff_trace_target)
+		fprintf(f, "# target: %s\n", ff_trace_target);
 	for (size_t k = 0; k < p->nr && k < upto; k++) {
 		ff_op_print(f, &p->ops[k]);
 		fputc('\n', f);
