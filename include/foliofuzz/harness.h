@@ -175,6 +175,9 @@ void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
 void ff_obj_free(struct ff_world *w, struct ff_obj *o);
 int ff_pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel);
 uint32_t ff_map_slots(const struct ff_world *w);
+/* The live file object whose page-cache range overlaps [index, +nr). */
+struct ff_obj *ff_file_overlap(struct ff_world *w, uint32_t file,
+			       unsigned long index, unsigned long nr);
 
 /* ops_device.c: device-private and FS-DAX ops. */
 extern const char *const ff_dax_file_names[FF_NR_DAX_FILES];

@@ -24,5 +24,9 @@ enum ff_race_point {
 
 /* Runs the armed writer if this is the armed point (first pass only). */
 void ff_race_point(enum ff_race_point rp);
+/* Arms the op after the running one as the writer at point, marking it
+ * consumed; ff_race_finish() runs it if the reader never reached point. */
+void ff_race_arm(struct ff_world *w, uint8_t point);
+void ff_race_finish(struct ff_world *w);
 
 #endif

@@ -40,8 +40,8 @@ static void touch_obj(struct ff_world *w, const struct ff_obj *o)
 
 /* ---- alloc */
 
-static struct ff_obj *file_overlap(struct ff_world *w, uint32_t file,
-				   unsigned long index, unsigned long nr)
+struct ff_obj *ff_file_overlap(struct ff_world *w, uint32_t file,
+			       unsigned long index, unsigned long nr)
 {
 	for (uint32_t i = 0; i < w->nr_objs; i++) {
 		struct ff_obj *o = &w->objs[i];
@@ -70,7 +70,7 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
 	     kind == FF_KIND_ZSMALLOC) && order)
 		return -EINVAL;
-	if (kind == FF_KIND_FILE && file_overlap(w, sel % FF_NR_FILES, index, nr))
+	if (kind == FF_KIND_FILE && ff_file_overlap(w, sel % FF_NR_FILES, index, nr))
 		return -EEXIST; /* filemap_add_folio */
 
 	switch (kind) {

@@ -49,15 +49,9 @@ int ff_md_alloc(struct ff_world *w, const struct ff_op *op)
 	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
 	     kind == FF_KIND_ZSMALLOC) && order)
 		return -EINVAL;
-	if (kind == FF_KIND_FILE)
-		for (uint32_t i = 0; i < w->nr_objs; i++) {
-			struct ff_obj *x = &w->objs[i];
-
-			if (x->kind == FF_KIND_FILE &&
-			    x->mapping_id == sel % FF_NR_FILES &&
-			    x->index < index + nr && index < x->index + ff_obj_nr(x))
-				return -EEXIST;
-		}
+	if (kind == FF_KIND_FILE &&
+	    ff_file_overlap(w, sel % FF_NR_FILES, index, nr))
+		return -EEXIST;
 	if (kind == FF_KIND_ANON || kind == FF_KIND_FILE) {
 		struct md_folio *f = md_folio_alloc(order, kind == FF_KIND_ANON);
 
@@ -369,16 +363,7 @@ static int md_race(struct ff_world *w, int reader, unsigned long pfn,
 
 	if (reader != FF_READER_GUP_FAST)
 		return FF_UNSUPPORTED;
-	if (w->prog && w->pc + 1 < w->prog->nr) {
-		const struct ff_op *next = &w->prog->ops[w->pc + 1];
-
-		w->consumed_next = true;
-		if (next->code != FF_OP_RACE && next->code != FF_OP_RACE_PFN &&
-		    next->code != FF_OP_PFN_WALK)
-			w->race.writer = next;
-	}
-	w->race.point = point % FF_NR_RACE_POINTS;
-	w->race.fired = false;
+	ff_race_arm(w, point);
 	ff_touch(w, pfn, 1);
 	f = md_gup_fast(pfn_to_page(pfn));
 	if (f) {
@@ -405,15 +390,7 @@ static int md_race(struct ff_world *w, int reader, unsigned long pfn,
 		else
 			md_folio_put(f);
 	}
-	if (w->race.writer && !w->race.fired && !ff_failed()) {
-		int (*fn)(struct ff_world *, const struct ff_op *) =
-			ff_exec_fn(w, w->race.writer->code);
-
-		w->race.fired = true;
-		w->race.writer_rc = fn ? fn(w, w->race.writer) :
-					 FF_UNSUPPORTED;
-	}
-	w->race.writer = NULL;
+	ff_race_finish(w);
 	return w->race.writer_rc == FF_UNSUPPORTED ? FF_UNSUPPORTED : 0;
 }
 
@@ -425,14 +402,12 @@ int ff_md_race(struct ff_world *w, const struct ff_op *op)
 		w->consumed_next = w->prog && w->pc + 1 < w->prog->nr;
 		return -ENOENT;
 	}
-	w->race.writer_rc = 0;
 	return md_race(w, op->arg[0] % FF_NR_READERS,
 		       o->pfn + op->arg[2] % (1UL << o->order), op->arg[3]);
 }
 
 int ff_md_race_pfn(struct ff_world *w, const struct ff_op *op)
 {
-	w->race.writer_rc = 0;
 	return md_race(w, op->arg[0] % FF_NR_READERS,
 		       ((unsigned long)op->arg[1] << 8 | op->arg[2]) %
 			       w->nr_memmap,

@@ -27,6 +27,31 @@ const char *const ff_race_point_names[FF_NR_RACE_POINTS] = {
 	"after_read", "after_type",  "after_tryget",
 };
 
+void ff_race_arm(struct ff_world *w, uint8_t point)
+{
+	w->race.writer = NULL;
+	w->race.writer_rc = 0;
+	if (w->prog && w->pc + 1 < w->prog->nr) {
+		const struct ff_op *next = &w->prog->ops[w->pc + 1];
+
+		w->consumed_next = true;
+		/* a reader op cannot be a writer: it is consumed, not run */
+		if (next->code != FF_OP_RACE && next->code != FF_OP_RACE_PFN &&
+		    next->code != FF_OP_PFN_WALK)
+			w->race.writer = next;
+	}
+	w->race.point = point % FF_NR_RACE_POINTS;
+	w->race.fired = false;
+}
+
+void ff_race_finish(struct ff_world *w)
+{
+	/* A writer whose point the reader never passed runs after it. */
+	if (w->race.writer && !w->race.fired && !ff_failed())
+		ff_race_point((enum ff_race_point)w->race.point);
+	w->race.writer = NULL;
+}
+
 void ff_race_point(enum ff_race_point rp)
 {
 	struct ff_world *w = ff_cur;
@@ -330,26 +355,10 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 		memcpy(&S0[base], &w->memmap[base],
 		       (end - base) * sizeof(*S0));
 	}
-	/* The next op is the writer; it runs inside the reader. */
-	if (w->prog && w->pc + 1 < w->prog->nr) {
-		const struct ff_op *next = &w->prog->ops[w->pc + 1];
-
-		w->consumed_next = true;
-		if (next->code != FF_OP_RACE && next->code != FF_OP_RACE_PFN &&
-		    next->code != FF_OP_PFN_WALK)
-			w->race.writer = next;
-	}
-	w->race.point = point % FF_NR_RACE_POINTS;
-	w->race.fired = false;
+	ff_race_arm(w, point);
 	ff_touch(w, pfn, 1);
 	run_reader(w, reader, pfn, S0);
-	/* A writer whose point the reader never passed runs after it. */
-	if (w->race.writer && !w->race.fired && !ff_failed()) {
-		w->race.fired = true;
-		w->race.writer_rc = ff_op_table[w->race.writer->code].exec(
-			w, w->race.writer);
-	}
-	w->race.writer = NULL;
+	ff_race_finish(w);
 	return rc;
 }
 
