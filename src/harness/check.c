@@ -570,6 +570,11 @@ void ff_check_step(struct ff_world *w)
 				check_devpriv_free(w, pfn);
 			continue;
 		}
+		/* each owner once per step, however many of its pfns */
+		for (uint32_t s = 0; s < nseen && !dup; s++)
+			dup = seen[s] == w->ref[pfn].obj;
+		if (dup)
+			continue;
 		idx = ff_obj_index_of(w, pfn);
 		if (idx < 0) {
 			ff_fail(I_MODEL, &w->memmap[pfn],
@@ -577,10 +582,6 @@ void ff_check_step(struct ff_world *w)
 				w->ref[pfn].obj);
 			break;
 		}
-		for (uint32_t s = 0; s < nseen; s++)
-			dup |= seen[s] == w->objs[idx].id;
-		if (dup)
-			continue;
 		if (nseen < 64)
 			seen[nseen++] = w->objs[idx].id;
 		check_obj(w, &w->objs[idx]);
