@@ -76,7 +76,7 @@ fi
 [[ $bench_s =~ ^[1-9][0-9]*$ ]] || usage "--bench-seconds wants whole seconds >= 1, not '$bench_s'"
 [[ $max_len =~ ^[1-9][0-9]*$ ]] || usage "--max-len wants a positive number, not '$max_len'"
 if [ -z "$targets" ]; then
-	targets=$(ff_targets | tr '\n' ' ')
+	targets=$(ff_targets | xargs)
 else
 	targets=${targets//,/ }
 	for t in $targets; do

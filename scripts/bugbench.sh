@@ -33,7 +33,8 @@
 # another id is a false alarm: it ends the trial as not found (libFuzzer
 # and AFL++ stop at their first crash), and is counted apart.  Time is wall
 # clock from the engine's start (process start, corpus loading included)
-# to its exit on the crash; for AFL++ the crash file's own time field.
+# to its exit on the crash, with sanitizer symbolization off (AFL++: to the crash file's appearance, polled
+# every 50 ms).
 #
 # Writes DIR/trials.tsv (one line per trial), DIR/summary.md (the table,
 # also printed), DIR/survival.png and DIR/survival-knobs.png (gnuplot;
@@ -205,7 +206,11 @@ done
 
 mkdir -p "$out/runs" || ff_die 1 "cannot create $out"
 printf 'knob\ttarget\texpected\tengine\tstart\ttrial\tseed\tlimit_s\tfound\ttime_s\tid\tfalse_alarm\tlog\n' >"$tsv"
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}
+# No symbolization: it adds 0.1-0.4 s after each sanitizer report or
+# libFuzzer crash, which would count as search time (afl-fuzz turns it off
+# too).  Rerun a crash with foliofuzz run or fuzz_T_replay for symbols.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}symbolize=0
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}:symbolize=0
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
@@ -267,7 +272,7 @@ trial_random() { # KNOB TARGET START SEED DIR
 }
 
 trial_afl() { # KNOB TARGET START SEED DIR
-	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1= crash ms tm pid args=()
+	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1= crash tm pid args=()
 	mkdir -p "$dir/in"
 	if [ "$s" = seeds ]; then
 		cp build/asan/corpus/"$t"/* "$dir/in/"
@@ -283,10 +288,14 @@ trial_afl() { # KNOB TARGET START SEED DIR
 		timeout -k 10 $((limit + 60)) afl-fuzz "${args[@]}" -- "build/afl/bin/fuzz_${t}_afl" \
 		>"$dir/log" 2>&1 </dev/null &
 	pid=$!
-	# AFL++ 4 skips a seed that crashes in its dry run and fuzzes on; that
-	# seed is the find (libFuzzer stops on it): watch the log for it.
+	# Watch for the first crash (every 50 ms), to time it on the same
+	# wall clock as the other engines (AFL++'s time: field in the crash
+	# name leaves out its startup and dry run).  AFL++ 4 skips a seed that
+	# crashes in its dry run and fuzzes on; that seed is the find
+	# (libFuzzer stops on it): watch the log for it too.
 	while kill -0 "$pid" 2>/dev/null; do
-		if grep -q "results in a crash" "$dir/log"; then
+		if grep -q "results in a crash" "$dir/log" ||
+			compgen -G "$dir/out/default/crashes/id:*" >/dev/null; then
 			t1=$(now)
 			kill -TERM "$pid" 2>/dev/null
 			break
@@ -301,9 +310,6 @@ trial_afl() { # KNOB TARGET START SEED DIR
 		crash=$(find "$dir/out" "$dir/in" -name "$(basename "$crash")" -type f | head -1)
 	else
 		crash=$(find "$dir/out" -path '*/crashes/id:*' -type f 2>/dev/null | sort | head -1)
-		# AFL++'s own clock: ms since its start, in the file name.
-		ms=$(sed -nE 's/.*,time:([0-9]+),.*/\1/p' <<<"$crash")
-		[ -n "$ms" ] && tm=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
 	fi
 	if [ -z "$crash" ]; then
 		if grep -qE 'PROGRAM ABORT|Fatal error' "$dir/log"; then
@@ -462,6 +468,17 @@ plot() {
 			}'
 	}
 	groups=$(tail -n +2 "$tsv" | cut -f4,5 | sort -u | tr '\t' '/')
+	# Colour by engine, dashes by start: readable in print too.
+	style() {
+		local c=#555555 d=1
+		case ${1%/*} in
+		libfuzzer) c=#1f5fbf ;;
+		afl) c=#c0392b ;;
+		random) c=#333333 ;;
+		esac
+		[ "${1#*/}" = empty ] && d=2
+		printf "lw 2 lc rgb '%s' dt %d" "$c" "$d"
+	}
 	: >"$dat"
 	for g in $groups; do
 		survival "\$4 \"/\" \$5 == \"$g\" { print (\$9 == 1 ? \$10 : 1e18) }" >>"$dat"
@@ -488,7 +505,7 @@ plot() {
 		i=0
 		for g in $groups; do
 			[ $i -gt 0 ] && printf ", "
-			printf "'%s' index %d using 1:2 with steps lw 2 title '%s'" "$dat" "$i" "$g"
+			printf "'%s' index %d using 1:2 with steps %s title '%s'" "$dat" "$i" "$(style "$g")" "$g"
 			i=$((i + 1))
 		done
 		echo
@@ -507,7 +524,7 @@ plot() {
 		echo "set xrange [0.01:$limit]"
 		echo "set yrange [0:1.05]"
 		echo "set grid"
-		echo "set key bottom left font ',8'"
+		echo "set key bottom left font ',8' opaque"
 		j=0
 		for k in $ks; do
 			echo "set title '$k'"
@@ -515,10 +532,11 @@ plot() {
 			i=0
 			for g in $groups; do
 				[ $i -gt 0 ] && printf ", "
-				printf "'%s' index %d using 1:2 with steps lw 2 title '%s'" "$out/survival-knobs.dat" $((j * ng + i)) "$g"
+				printf "'%s' index %d using 1:2 with steps %s title '%s'" "$out/survival-knobs.dat" $((j * ng + i)) "$(style "$g")" "$g"
 				i=$((i + 1))
 			done
 			echo
+			echo "unset key" # the first panel's key serves them all
 			j=$((j + 1))
 		done
 		echo "unset multiplot"

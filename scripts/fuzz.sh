@@ -56,13 +56,13 @@ EOF
 target= engine=libfuzzer time_arg=60 jobs=1 bugs= workdir= every= dry=
 extra=()
 while [ $# -gt 0 ]; do
-	opt=$1 val=
+	opt=$1 val= has_val=
 	case $opt in
-	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
+	--*=*) val=${opt#*=} opt=${opt%%=*} has_val=1 ;;
 	esac
 	case $opt in
 	--engine | --time | --jobs | --bugs | --workdir | --status-every)
-		if [ -z "$val" ]; then
+		if [ -z "$has_val" ]; then
 			[ $# -ge 2 ] || usage "$opt needs a value"
 			val=$2
 			shift
@@ -93,7 +93,7 @@ while [ $# -gt 0 ]; do
 done
 target=${target:-ops}
 
-ff_is_target "$target" || usage "no fuzz target '$target' (no fuzz/$target.c)"
+ff_is_target "$target" || usage "no fuzz target '$target'"
 case $engine in
 libfuzzer | afl) ;;
 *) usage "--engine is libfuzzer or afl, not '$engine'" ;;
@@ -213,8 +213,9 @@ conf=$workdir/campaign.conf
 if [ -f "$conf" ]; then
 	old_bugs=$(sed -n 's/^bugs=//p' "$conf")
 	old_engine=$(sed -n 's/^engine=//p' "$conf")
-	[ "$old_engine" = "$engine" ] ||
-		ff_die 2 "$workdir was a $old_engine campaign; use another --workdir"
+	old_target=$(sed -n 's/^target=//p' "$conf")
+	[ "$old_engine" = "$engine" ] && [ "$old_target" = "$target" ] ||
+		ff_die 2 "$workdir was a $old_target campaign with $old_engine; use another --workdir"
 	[ "$old_bugs" = "$bugs" ] ||
 		ff_say "note: $workdir ran with bugs='$old_bugs', now bugs='$bugs'"
 fi
@@ -259,7 +260,8 @@ progress=$workdir/progress.tsv
 [ -f "$progress" ] ||
 	echo "# unix_time elapsed execs exec_per_s cov ft corpus crashes ids session" >"$progress"
 # Elapsed time and execs accumulate across runs.
-read -r base_elapsed base_execs session < <(awk '!/^#/ { e = $2; x = $3; s = $10 }
+read -r base_elapsed base_execs session < <(awk '!/^#/ { e = $2; s = $10
+		if ($3 != "NaN") x = $3 }
 	END { printf "%d %d %d\n", e, x, s + 1 }' "$progress")
 
 # ---- crashes: name each by what it breaks -----------------------------------
@@ -317,11 +319,14 @@ name_crash() { # SRC HASH KIND: KIND is the libFuzzer prefix or "crash"
 }
 
 new_crashes=0
+# Names new crash inputs; with a DEADLINE (unix time) it leaves the rest
+# for the next tick, so a burst of crashes does not stall the status.
 collect_crashes() {
-	local f base d
+	local deadline=${1:-} f base d
 	for f in "$crashes"/crash-* "$crashes"/leak-* "$crashes"/timeout-* \
 		"$crashes"/oom-* "$crashes"/slow-unit-*; do
 		[ -f "$f" ] || continue
+		[ -n "$deadline" ] && [ "$(now)" -ge "$deadline" ] && return 0
 		base=${f##*/}
 		name_crash "$f" "${base#*-}" "${base%%-*}"
 	done
@@ -330,6 +335,7 @@ collect_crashes() {
 		for f in "$d"/id:*; do
 			[ -f "$f" ] || continue
 			grep -qxF "$f" "$workdir/.collected" 2>/dev/null && continue
+			[ -n "$deadline" ] && [ "$(now)" -ge "$deadline" ] && return 0
 			echo "$f" >>"$workdir/.collected"
 			name_crash "$f" "$(sha1sum <"$f" | cut -c1-40)" crash
 		done
@@ -340,7 +346,7 @@ collect_crashes() {
 
 now() { date +%s; }
 t0=$(now)
-execs=0 eps=0 cov=0 ft=0 corp=0
+execs=0 eps=0 cov=0 ft=0 corp=0 known=0
 
 # Sets execs eps cov ft corp from the engine's latest status: libFuzzer's
 # last "#N ... cov: ft: corp:" line (exec/s averaged over this run), or
@@ -353,17 +359,18 @@ read_stats() {
 		# saved_hangs, max_depth, execs_per_sec, total_execs, edges_found
 		# Without a terminal AFL++ writes it once a minute; the
 		# corpus is counted live from main's queue.
-		read -r execs eps cov < <(for n in $(instances); do
+		read -r known execs eps cov < <(for n in $(instances); do
 			tail -n 1 "$sync/$n/plot_data" 2>/dev/null
-		done | awk -F', *' '!/^#/ && NF >= 13 { x += $12; e += $11
+		done | awk -F', *' '!/^#/ && NF >= 13 { k = 1; x += $12; e += $11
 				if ($13 > c) c = $13 }
-			END { printf "%d %d %d\n", x, e, c }')
+			END { printf "%d %d %d %d\n", k, x, e, c }')
 		ft=0
 		corp=$(find "$sync/main/queue" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l)
 		return
 	fi
 	line=$(tail -c 65536 "$log" 2>/dev/null | grep -aE '^#[0-9]+' | tail -n 1)
 	[ -n "$line" ] || return 0
+	known=1
 	execs=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$line")
 	cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$line")
 	ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$line")
@@ -384,20 +391,29 @@ corpus_files() {
 
 hms() { printf '%02d:%02d:%02d' $(($1 / 3600)) $(($1 % 3600 / 60)) $(($1 % 60)); }
 
+# One progress.tsv row and one line.  Numbers the engine has not reported
+# yet (AFL++'s first minute, AFL++'s ft) are NaN in the file, - on screen.
 status() {
-	local el=$(($(now) - t0)) n c ids
+	local el=$(($(now) - t0)) n c ids tx te tc tf
 	read_stats
 	if [ -n "${final_execs:-}" ]; then
-		execs=$final_execs eps=${final_eps:-$eps}
+		execs=$final_execs eps=${final_eps:-$eps} known=1
 	fi
 	n=$corp
 	[ "$n" -gt 0 ] || n=$(corpus_files)
 	c=$(count_crashes)
 	ids=$(crash_ids | wc -w)
-	printf '%d %d %d %d %d %d %d %d %d %d\n' "$(now)" $((base_elapsed + el)) \
-		$((base_execs + execs)) "$eps" "$cov" "$ft" "$n" "$c" "$ids" \
-		"$session" >>"$progress"
-	ff_say "[$(hms $el)/$(hms "$secs")] execs $execs  exec/s $eps  cov $cov  ft $ft  corpus $n  crashes $c ($ids ids)"
+	tx=NaN te=NaN tc=NaN tf=NaN
+	if [ "$known" = 1 ]; then
+		tx=$((base_execs + execs)) te=$eps tc=$cov
+		[ "$engine" = afl ] || tf=$ft
+	fi
+	echo "$(now) $((base_elapsed + el)) $tx $te $tc $tf $n $c $ids $session" >>"$progress"
+	ff_say "[$(hms $el)/$(hms "$secs")] execs $(shown "$execs")  exec/s $(shown "$eps")  cov $(shown "$cov")  ft $(shown "$tf")  corpus $n  crashes $c ($ids ids)"
+}
+
+shown() { # a number, or - when unknown
+	if [ "$known" = 1 ] && [ "$1" != NaN ]; then echo "$1"; else echo -; fi
 }
 
 # ---- run --------------------------------------------------------------------
@@ -498,9 +514,11 @@ while :; do
 		break
 	fi
 	if [ "$(now)" -ge "$next" ]; then
-		collect_crashes
+		collect_crashes $(($(now) + (every + 1) / 2))
 		status
-		next=$((next + every))
+		while [ "$next" -le "$(now)" ]; do
+			next=$((next + every))
+		done
 	fi
 	sleep 1 &
 	wait $! 2>/dev/null
@@ -525,7 +543,7 @@ fi
 status >/dev/null
 el=$(($(now) - t0))
 ff_say "---- summary: $target, $engine, $reason after $(hms $el) ----"
-ff_say "this run: $execs execs, $eps exec/s, cov $cov, ft $ft"
+ff_say "this run: $(shown "$execs") execs, $(shown "$eps") exec/s, cov $(shown "$cov")$([ "$engine" = afl ] || echo ", ft $ft")"
 ff_say "campaign: $(hms $((base_elapsed + el))) in $session run(s), $((base_execs + execs)) execs"
 shown=$corpus/
 [ "$engine" = afl ] && shown="$sync/*/queue/"
@@ -541,11 +559,26 @@ if [ "$(count_crashes)" -gt 0 ]; then
 	ff_say "rerun:    ${bugs:+FOLIOFUZZ_BUGS=$bugs }$cli run --target=$target $crashes/$first"
 	ff_say "minimize: scripts/minimize.sh --crash $crashes/$first $target${bugs:+ --bugs $bugs}"
 fi
+# An engine that ended on its own, early and without a crash, failed:
+# show why.
 rc=0
-if [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && [ "$new_crashes" -eq 0 ] &&
+failed=
+if [ "$reason" = "the engine exited" ]; then
+	failed=1
+elif [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && [ "$new_crashes" -eq 0 ] &&
 	[ -z "$stop_sig" ] && ! grep -q '^stat::number_of_executed_units' "$log"; then
-	ff_say "libFuzzer did not finish cleanly; the end of $log:" >&2
-	tail -n 15 "$log" >&2
+	failed=1
+fi
+if [ -n "$failed" ]; then
+	if [ "$engine" = afl ]; then
+		logs=("$log_dir"/afl-*-"$stamp".log)
+	else
+		logs=("$log")
+	fi
+	for l in "${logs[@]}"; do
+		ff_say "the engine stopped early; the end of $l:" >&2
+		tail -n 15 "$l" >&2
+	done
 	rc=1
 fi
 [ "$new_crashes" -gt 0 ] && rc=1

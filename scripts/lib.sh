@@ -137,7 +137,7 @@ ff_classify() {
 
 	id=$(sed -nE 's/.*==== foliofuzz: invariant (I_[A-Z0-9_]+) violated.*/\1/p' <<<"$out" | head -1)
 	if [ -z "$id" ]; then
-		id=$(sed -nE 's/.*ERROR: AddressSanitizer: ([a-z-]+).*/asan-\1/p' <<<"$out" | head -1)
+		id=$(sed -nE 's/.*ERROR: AddressSanitizer: ([A-Za-z-]+).*/asan-\1/p' <<<"$out" | head -1)
 	fi
 	if [ -z "$id" ] && grep -q 'ERROR: LeakSanitizer' <<<"$out"; then
 		id=lsan-leak

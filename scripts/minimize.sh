@@ -153,7 +153,7 @@ minimize_corpus() {
 # ---- crash ----------------------------------------------------------------
 
 minimize_crash() {
-	local tmp cli=build/asan/bin/foliofuzz id id2 n1 n3 kind conf
+	local cli=build/asan/bin/foliofuzz id id2 n1 n3 kind conf
 	[ -f "$crash" ] || ff_die 2 "no such file: $crash"
 	conf=$(dirname "$(dirname "$crash")")/campaign.conf
 	if [ -z "$bugs_set" ]; then
@@ -169,7 +169,7 @@ minimize_crash() {
 		ff_build afl "fuzz_${target}_afl"
 	fi
 	ff_build asan foliofuzz "fuzz_$target" "fuzz_${target}_replay"
-	tmp=$(mktemp -d) || exit 1
+	tmp=$(mktemp -d) || exit 1 # global: the EXIT trap needs it
 	trap 'rm -rf "$tmp"' EXIT
 	export FOLIOFUZZ_BUGS=$bugs
 
@@ -186,7 +186,12 @@ minimize_crash() {
 		case $kind in
 		asan-* | ubsan* | lsan-*)
 			ff_say "no invariant breaks; a sanitizer reports $kind: byte stage only"
-			cp "$crash" "$tmp/s1.bin"
+			if [[ $crash == *.trace ]] || head -n 1 "$crash" | grep -q '^# foliofuzz trace'; then
+				"$cli" encode --target="$target" "$crash" -o "$tmp/s1.bin" ||
+					ff_die 1 "encode --target=$target failed"
+			else
+				cp "$crash" "$tmp/s1.bin"
+			fi
 			;;
 		*)
 			cat "$tmp/s1.log" >&2

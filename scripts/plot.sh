@@ -66,16 +66,35 @@ fi
 resumes=$(awk -v u="$unit" '!/^#/ { if (seen && $10 != s) printf "%s ", $2 / u; s = $10; seen = 1 }' "$data")
 # Integer tics for the crash count, whatever its size.
 maxc=$(awk '!/^#/ && $8 > m { m = $8 } END { print m + 0 }' "$data")
-[ "$maxc" -ge 1 ] || maxc=1
-cstep=$(((maxc + 4) / 5))
+cstep=1
+while [ $((cstep * 5)) -lt "$maxc" ]; do
+	case $cstep in
+	1* ) cstep=$((cstep * 2)) ;;
+	2* ) cstep=$((cstep * 5 / 2)) ;;
+	*) cstep=$((cstep * 2)) ;;
+	esac
+done
+cmax=$(((maxc / cstep + 1) * cstep))
+# Series with at least one number (AFL++ has no ft, and reports nothing
+# during its first minute); an empty one is drawn as a note.
+has() { awk -v c="$1" '!/^#/ && $c != "NaN" { f = 1 } END { exit !f }' "$data"; }
+series() { # COL AXES STYLE... TITLE: one plot clause
+	local col=$1 axes=$2 title=${*: -1}
+	local style=${*:3:$#-3}
+	if has "$col"; then
+		echo "\"$data\" using (\$2/$unit):$col axes $axes with $style title \"$title\""
+	else
+		echo "0 axes $axes with lines linecolor \"gray70\" title \"$title: none reported\""
+	fi
+}
 # Few samples: mark each one.
 style=lines
 [ "$rows" -le 60 ] && style="linespoints pointtype 7 pointsize 0.6"
 
 title="foliofuzz campaign: ${target:-?} with ${engine:-?}${bugs:+, bugs=$bugs}; $rows samples, $runs run(s), $(printf '%dh%02dm%02ds' $((last / 3600)) $((last % 3600 / 60)) $((last % 60)))"
 
-gnuplot <<EOF || ff_die 1 "gnuplot failed"
-set terminal pngcairo size 1200,1000 font "sans,11"
+gnuplot 2> >(grep -v '^Warning: empty' >&2) <<EOF || ff_die 1 "gnuplot failed"
+set terminal pngcairo size 1200,1000 font "sans,11" noenhanced
 set output "$out"
 set datafile commentschars "#"
 set multiplot layout 3,1 title "$title" font "sans,13"
@@ -90,10 +109,10 @@ do for [x in "$resumes"] {
 	set arrow from x, graph 0 to x, graph 1 nohead dashtype 2 linecolor "gray40"
 }
 
-set title "executions per second (averaged over each run)"
+set title "executions per second (libFuzzer: averaged over each run; AFL++: current, all instances)"
 set ylabel "exec/s"
 set yrange [0:*]
-plot "$data" using (\$2/$unit):4 with $style linewidth 2 linecolor "dark-blue" title "exec/s"
+plot $(series 4 x1y1 "$style linewidth 2 linecolor \"dark-blue\"" exec/s)
 
 set title "coverage"
 set ylabel "cov (edges/PCs)"
@@ -103,17 +122,17 @@ set y2tics
 set yrange [0:*]
 set y2range [0:*]
 set format y2 "%g"
-plot "$data" using (\$2/$unit):5 axes x1y1 with $style linewidth 2 linecolor "dark-green" title "cov", \\
-     "$data" using (\$2/$unit):6 axes x1y2 with $style linewidth 2 dashtype 3 linecolor "forest-green" title "ft (right axis)"
+plot $(series 5 x1y1 "$style linewidth 2 linecolor \"dark-green\"" cov), \\
+     $(series 6 x1y2 "$style linewidth 2 dashtype 3 linecolor \"forest-green\"" "ft (right axis)")
 
 set title "corpus and crashes"
 set ylabel "corpus (inputs)"
 set y2label "crashes"
-set y2range [0:$maxc]
+set y2range [0:$cmax]
 set y2tics $cstep
 set format y2 "%.0f"
-plot "$data" using (\$2/$unit):7 axes x1y1 with $style linewidth 2 linecolor "dark-orange" title "corpus", \\
-     "$data" using (\$2/$unit):8 axes x1y2 with steps linewidth 2 linecolor "red" title "crashes (right axis)"
+plot $(series 7 x1y1 "$style linewidth 2 linecolor \"dark-orange\"" corpus), \\
+     $(series 8 x1y2 "steps linewidth 2 linecolor \"red\"" "crashes (right axis)")
 unset multiplot
 EOF
 ff_say "wrote $out"

@@ -39,8 +39,9 @@ static int usage(const char *msg)
 	return EXIT_USAGE;
 }
 
-/* Loads IN as a program, like `foliofuzz run`; 0 or EXIT_USAGE. */
-static int load(const char *path, const struct ff_target *t,
+/* Loads IN as a program, like `foliofuzz run`: a text trace may name its
+ * target ("# target: T"), which then replaces *t.  0 or EXIT_USAGE. */
+static int load(const char *path, const struct ff_target **t,
 		struct ff_prog *prog)
 {
 	FILE *f = fopen(path, "rb");
@@ -83,13 +84,22 @@ static int load(const char *path, const struct ff_target *t,
 	if (!rc && buf) {
 		buf[n] = 0;
 		if (ff_is_text_trace(buf, n, path)) {
+			const char *tt = strstr((const char *)buf,
+						"\n# target: ");
+			char name[32];
+
 			if (ff_trace_parse((const char *)buf, n, path, prog,
 					   err, sizeof(err))) {
 				fprintf(stderr, "%s\n", err);
 				rc = EXIT_USAGE;
+			} else if (tt && (sscanf(tt + 11, "%31s", name) != 1 ||
+					  !(*t = ff_target_by_name(name)))) {
+				fprintf(stderr, "foliofuzz: %s: bad '# target:' "
+						"line\n", path);
+				rc = EXIT_USAGE;
 			}
 		} else {
-			ff_decode_target(t, buf, n, prog);
+			ff_decode_target(*t, buf, n, prog);
 		}
 	}
 	free(buf);
@@ -110,8 +120,9 @@ static int parse_bugs(const char *list, uint64_t *bugs)
 	return -1;
 }
 
-static int write_trace(const char *out, const struct ff_prog *prog, int inv,
-		       const char *bugs, const char *in, size_t before)
+static int write_trace(const char *out, const struct ff_prog *prog,
+		       const struct ff_target *t, int inv, const char *bugs,
+		       const char *in, size_t before)
 {
 	FILE *f = out ? fopen(out, "w") : stdout;
 
@@ -119,7 +130,10 @@ static int write_trace(const char *out, const struct ff_prog *prog, int inv,
 		fprintf(stderr, "foliofuzz: %s: %s\n", out, strerror(errno));
 		return EXIT_USAGE;
 	}
-	fprintf(f, "# foliofuzz trace\n# expect: %s", ff_invs[inv].id);
+	fprintf(f, "# foliofuzz trace\n");
+	if (t != &ff_targets[0])
+		fprintf(f, "# target: %s\n", t->name);
+	fprintf(f, "# expect: %s", ff_invs[inv].id);
 	if (bugs && *bugs)
 		fprintf(f, " with bugs=%s", bugs);
 	fprintf(f, "\n# minimized by foliofuzz minimize from %s (%zu ops)\n",
@@ -187,22 +201,22 @@ int ff_cmd_minimize(int argc, char **argv)
 	}
 	o.report = devnull;
 	ff_prog_init(&prog);
-	rc = load(in, t, &prog);
+	rc = load(in, &t, &prog);
 	if (rc)
 		goto out;
 	o.differential = t->differential;
 
 	ff_run(&o, &prog, &res);
 	if (res.inv == FF_INV_NONE) {
-		fprintf(stderr,
-			"foliofuzz minimize: %s breaks no invariant%s%s%s%s: "
-			"nothing to minimize\n",
+		fprintf(stderr, "foliofuzz minimize: %s breaks no invariant%s%s",
 			in, bugs && *bugs ? " with bugs=" : "",
-			bugs && *bugs ? bugs : "",
-			res.finding != FF_FINDING_NONE ?
-				" (it stops at the known finding " : "",
-			res.finding != FF_FINDING_NONE ?
-				"; --no-suppress minimizes that)" : "");
+			bugs && *bugs ? bugs : "");
+		if (res.finding != FF_FINDING_NONE)
+			fprintf(stderr,
+				" (it stops at the known finding %s; "
+				"--no-suppress minimizes that)",
+				ff_findings[res.finding].id);
+		fprintf(stderr, ": nothing to minimize\n");
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -220,7 +234,7 @@ int ff_cmd_minimize(int argc, char **argv)
 	}
 	fprintf(stderr, "foliofuzz minimize: %s: %s, %zu ops -> %zu ops (%zu runs)\n",
 		in, ff_invs[res.inv].id, st.ops_before, st.ops_after, st.tries);
-	rc = write_trace(out, &prog, res.inv, bugs, in, st.ops_before);
+	rc = write_trace(out, &prog, t, res.inv, bugs, in, st.ops_before);
 out:
 	ff_prog_free(&prog);
 	fclose(devnull);

@@ -314,6 +314,9 @@ int ff_cmd_random(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cur.bugs = bugs;
+	/* As the fuzz target runs it (fuzz.h): memdesc runs both
+	 * representations. */
+	o.differential = cur.target->differential;
 	if (pfns)
 		o.cfg.nr_pfns = (uint32_t)pfns;
 	o.report = stdout;

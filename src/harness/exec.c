@@ -27,8 +27,8 @@ static int run_op(struct ff_world *w, const struct ff_op *op)
 {
 	jmp_buf jb;
 	int rc;
-
-	int (*fn)(struct ff_world *, const struct ff_op *) =
+	/* volatile: it lives across setjmp (gcc -Wclobbered) */
+	int (*volatile fn)(struct ff_world *, const struct ff_op *) =
 		ff_exec_fn(w, op->code);
 
 	if (!fn)
