@@ -39,7 +39,7 @@ EOF
 	exit 2
 }
 
-time_s=20 bench_s=2 targets= presets=release,asan sweep=1 max_len=4096
+time_s=20 bench_s=2 targets='' presets=release,asan sweep=1 max_len=4096
 out=work/bench build=1
 while [ $# -gt 0 ]; do
 	opt=$1 val=

@@ -57,7 +57,7 @@ EOF
 	exit 2
 }
 
-trials=5 time_arg=300 engines=libfuzzer,afl,random knobs= starts=seeds,empty
+trials=5 time_arg=300 engines=libfuzzer,afl,random knobs='' starts=seeds,empty
 out=work/bugbench rlen=64 build=1 report_only=
 while [ $# -gt 0 ]; do
 	opt=$1 val=
@@ -272,7 +272,7 @@ trial_random() { # KNOB TARGET START SEED DIR
 }
 
 trial_afl() { # KNOB TARGET START SEED DIR
-	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1= crash tm pid args=()
+	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1='' crash tm pid args=()
 	mkdir -p "$dir/in"
 	if [ "$s" = seeds ]; then
 		cp build/asan/corpus/"$t"/* "$dir/in/"
@@ -371,8 +371,8 @@ declare -A ktarget kexpect broken
 if [ -n "$report_only" ]; then
 	limit=$(tail -n +2 "$tsv" | cut -f8 | sort -g | tail -1)
 	trials=$(tail -n +2 "$tsv" | cut -f6 | sort -g | tail -1)
-	run_engines=($(tail -n +2 "$tsv" | cut -f4 | sort -u))
-	run_knobs=($(tail -n +2 "$tsv" | cut -f1 | sort -u))
+	mapfile -t run_engines < <(tail -n +2 "$tsv" | cut -f4 | sort -u)
+	mapfile -t run_knobs < <(tail -n +2 "$tsv" | cut -f1 | sort -u)
 	starts=$(tail -n +2 "$tsv" | cut -f5 | sort -u | tr '\n' ' ')
 else
 	run_trials
@@ -427,6 +427,7 @@ cpu=$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "- machine: $(nproc) CPUs ($cpu), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	[ -n "$report_only" ] && echo "- remade with --report from $tsv ($(($(wc -l <"$tsv") - 1)) trials); their parameters:"
 	echo "- command: scripts/bugbench.sh --trials $trials --time $limit --engines $(tr ' ' , <<<"${run_engines[*]}") --start $(tr ' ' , <<<"$starts" | sed 's/,$//') --knobs $(tr ' ' , <<<"${run_knobs[*]}") --random-len $rlen"
 	echo
 	echo "Seconds to the first crash with the knob's invariant (wall clock, engine"
@@ -470,11 +471,11 @@ plot() {
 	groups=$(tail -n +2 "$tsv" | cut -f4,5 | sort -u | tr '\t' '/')
 	# Colour by engine, dashes by start: readable in print too.
 	style() {
-		local c=#555555 d=1
+		local c='#555555' d=1
 		case ${1%/*} in
-		libfuzzer) c=#1f5fbf ;;
-		afl) c=#c0392b ;;
-		random) c=#333333 ;;
+		libfuzzer) c='#1f5fbf' ;;
+		afl) c='#c0392b' ;;
+		random) c='#333333' ;;
 		esac
 		[ "${1#*/}" = empty ] && d=2
 		printf "lw 2 lc rgb '%s' dt %d" "$c" "$d"

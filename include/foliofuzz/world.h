@@ -215,6 +215,9 @@ struct ff_world {
 		int writer_rc;
 	} race;
 	struct page *s0;            /* race ops: the state before the reader */
+	struct ff_config key;       /* the config asked for (recycling key) */
+	struct ff_world *img;       /* the world as first built (world.c) */
+	struct page *img_memmap;    /* its memmap as first built */
 	const struct ff_prog *prog; /* the running program and its pc, so a */
 	size_t pc;                  /* race op can take the next op as its */
 	bool consumed_next;         /* writer */

@@ -522,9 +522,8 @@ static double cpu_now(void)
  * second.  The pool is generated before the clock starts, so the number
  * is op execution plus checking only.
  */
-static double bench_one(const struct ff_run_opts *o, uint64_t seed,
-			size_t len, double seconds, size_t *mix, int *bad,
-			double *wall)
+static double bench_one(const struct ff_run_opts *o, uint64_t seed, size_t len,
+			double seconds, size_t *mix, int *bad, double *wall)
 {
 	uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + 1;
 	struct ff_prog pool[BENCH_POOL];

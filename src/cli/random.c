@@ -128,9 +128,11 @@ static void print_repro(FILE *f)
 			cur.bugs && *cur.bugs ? " --bugs=" : "",
 			cur.bugs ? cur.bugs : "");
 	else
-		fprintf(f, "random: reproduce: foliofuzz run --target=%s%s%s "
-			   "%s\n",
-			cur.target->name, cur.bugs && *cur.bugs ? " --bugs=" : "",
+		fprintf(f,
+			"random: reproduce: foliofuzz run --target=%s%s%s "
+			"%s\n",
+			cur.target->name,
+			cur.bugs && *cur.bugs ? " --bugs=" : "",
 			cur.bugs ? cur.bugs : "", cur.what);
 }
 
@@ -309,7 +311,8 @@ int ff_cmd_random(int argc, char **argv)
 			return rusage("unknown option");
 		}
 	}
-	if (bugs && *bugs && ff_bugs_parse(bugs, &o.cfg.bugs, err, sizeof(err))) {
+	if (bugs && *bugs &&
+	    ff_bugs_parse(bugs, &o.cfg.bugs, err, sizeof(err))) {
 		fprintf(stderr, "foliofuzz random: %s\n", err);
 		return EXIT_USAGE;
 	}

@@ -55,6 +55,15 @@ static void check_free_page_in(struct ff_world *w, unsigned long pfn,
 			       unsigned long base, unsigned int order)
 {
 	const struct page *p = &w->memmap[pfn];
+	/* One copy, one sanitizer range check: this runs for every free
+	 * page of every full sweep. */
+	const struct page c = *p;
+
+	if ((pfn == base || c.page_type == UINT_MAX) && !c._refcount &&
+	    !c.mapping && !c.memcg_data && !(c.compound_head & 1) &&
+	    !(c.flags & PAGE_FLAGS_CHECK_AT_PREP) &&
+	    (!w->cfg.memdesc || memdesc_is_buddy((memdesc_t)c.lru.prev)))
+		return;
 
 	if (pfn != base && p->page_type != UINT_MAX) {
 		ff_fail(PageBuddy(p) ? I_BUDDY_ALIGN : I_BUDDY_TYPE, p,

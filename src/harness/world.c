@@ -39,63 +39,81 @@ static void *xcalloc(size_t n, size_t size)
 }
 
 /*
- * Buffers of destroyed worlds, kept for the next world of the same size:
- * an input's world is rebuilt from scratch, but without a round trip
- * through the (sanitizer) allocator for its large arrays.  The memmap
- * stays exactly sized, so ASan still sees a stray struct page.
+ * Worlds are recycled.  A destroyed world keeps its allocations and a
+ * byte image of itself and its memmap taken right after it was first
+ * built; the next world with the same config is restored from that image
+ * instead of being built again.  The image is only valid at the same
+ * addresses (the world points into itself and its memmap), so the world
+ * struct is recycled too.  Nothing of an input survives: the restore
+ * overwrites every byte the build would have written, and the reference
+ * model and checker marks are cleared as calloc would.  The memmap stays
+ * one exactly-sized allocation, so ASan still sees a stray struct page.
  */
-struct world_bufs {
-	unsigned long nr_memmap;
-	struct page *memmap;
-	struct ff_ref_page *ref;
-	struct ff_obj *objs;
-	uint32_t *touched;
-	uint8_t *touched_mark;
-	struct page *s0;
-};
 #define NR_CACHED 3
-static struct world_bufs cached[NR_CACHED];
+static struct ff_world *cached[NR_CACHED];
 
-static bool take_cached(struct ff_world *w)
+static bool same_config(const struct ff_config *a, const struct ff_config *b)
+{
+	return a->nr_pfns == b->nr_pfns && a->max_order == b->max_order &&
+	       a->pmd_order == b->pmd_order &&
+	       a->sweep_every == b->sweep_every &&
+	       a->nr_devpriv == b->nr_devpriv && a->nr_dax == b->nr_dax &&
+	       a->bugs == b->bugs && a->memdesc == b->memdesc;
+}
+
+static struct ff_world *restore_cached(const struct ff_config *cfg)
 {
 	for (int i = 0; i < NR_CACHED; i++) {
-		struct world_bufs *c = &cached[i];
+		struct ff_world *w = cached[i];
 
-		if (c->memmap && c->nr_memmap == w->nr_memmap) {
-			w->memmap = c->memmap;
-			w->ref = c->ref;
-			w->objs = c->objs;
-			w->touched = c->touched;
-			w->touched_mark = c->touched_mark;
-			w->s0 = c->s0;
-			memset(c, 0, sizeof(*c));
-			memset(w->ref, 0, w->nr_memmap * sizeof(*w->ref));
-			memset(w->touched_mark, 0, w->nr_memmap);
+		struct page *s0;
+
+		if (!w || !same_config(&w->key, cfg))
+			continue;
+		cached[i] = NULL;
+		s0 = w->s0; /* allocated after the image was taken */
+		memcpy(w, w->img, sizeof(*w));
+		w->s0 = s0;
+		memcpy(w->memmap, w->img_memmap,
+		       w->nr_memmap * sizeof(struct page));
+		memset(w->ref, 0, w->nr_memmap * sizeof(*w->ref));
+		memset(w->touched_mark, 0, w->nr_memmap);
+		ff_cur = w;
+		return w;
+	}
+	return NULL;
+}
+
+static bool cache_world(struct ff_world *w)
+{
+	if (!w->img)
+		return false;
+	for (int i = 0; i < NR_CACHED; i++)
+		if (!cached[i]) {
+			cached[i] = w;
 			return true;
 		}
-	}
 	return false;
 }
 
-static bool put_cached(struct ff_world *w)
+/* The image a recycled world is restored from. */
+static void take_image(struct ff_world *w)
 {
-	for (int i = 0; i < NR_CACHED; i++) {
-		struct world_bufs *c = &cached[i];
-
-		if (!c->memmap) {
-			*c = (struct world_bufs){w->nr_memmap, w->memmap, w->ref,
-						 w->objs,      w->touched,
-						 w->touched_mark, w->s0};
-			return true;
-		}
-	}
-	return false;
+	w->img = malloc(sizeof(*w));
+	w->img_memmap = malloc(w->nr_memmap * sizeof(struct page));
+	if (!w->img || !w->img_memmap)
+		abort();
+	memcpy(w->img_memmap, w->memmap, w->nr_memmap * sizeof(struct page));
+	memcpy(w->img, w, sizeof(*w));
 }
 
 struct ff_world *ff_world_create(const struct ff_config *cfg)
 {
-	struct ff_world *w = xcalloc(1, sizeof(*w));
+	struct ff_world *w = restore_cached(cfg);
 
+	if (w)
+		return w;
+	w = xcalloc(1, sizeof(*w));
 	w->cfg = *cfg;
 	if (w->cfg.max_order > FF_MAX_ORDER)
 		w->cfg.max_order = FF_MAX_ORDER;
@@ -108,16 +126,14 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	w->dax_start = w->devpriv_start + w->cfg.nr_devpriv;
 	w->nr_memmap = w->dax_start + w->cfg.nr_dax;
 	w->cap_objs = (uint32_t)w->nr_memmap;
-	if (!take_cached(w)) {
-		/* Exactly sized: the first stray struct page is out of bounds. */
-		w->memmap = malloc(w->nr_memmap * sizeof(struct page));
-		if (!w->memmap)
-			abort();
-		w->ref = xcalloc(w->nr_memmap, sizeof(*w->ref));
-		w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
-		w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
-		w->touched_mark = xcalloc(w->nr_memmap, 1);
-	}
+	/* Exactly sized: the first stray struct page is out of bounds. */
+	w->memmap = malloc(w->nr_memmap * sizeof(struct page));
+	if (!w->memmap)
+		abort();
+	w->ref = xcalloc(w->nr_memmap, sizeof(*w->ref));
+	w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
+	w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
+	w->touched_mark = xcalloc(w->nr_memmap, 1);
 	w->fail.inv = FF_INV_NONE;
 	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
@@ -145,6 +161,8 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	dax_init_region(w);
 	w->nr_touched = 0;
 	memset(w->touched_mark, 0, w->nr_memmap);
+	w->key = *cfg; /* what a later create asks for, before normalizing */
+	take_image(w);
 	return w;
 }
 
@@ -167,13 +185,15 @@ void ff_world_destroy(struct ff_world *w)
 	if (ff_cur == w)
 		ff_cur = NULL;
 	md_pools_destroy(w);
-	if (!put_cached(w)) {
-		free(w->memmap);
-		free(w->ref);
-		free(w->objs);
-		free(w->touched);
-		free(w->touched_mark);
-		free(w->s0);
-	}
+	if (cache_world(w))
+		return;
+	free(w->memmap);
+	free(w->ref);
+	free(w->objs);
+	free(w->touched);
+	free(w->touched_mark);
+	free(w->s0);
+	free(w->img);
+	free(w->img_memmap);
 	free(w);
 }

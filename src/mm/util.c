@@ -42,11 +42,18 @@ bool is_free_buddy_page(const struct page *page)
 static void set_ps_flags(struct page_snapshot *ps, const struct folio *folio,
 			 const struct page *page)
 {
+	unsigned long folio_flags;
+
 	if (PageBuddy(page))
 		ps->flags |= PAGE_SNAPSHOT_PG_BUDDY;
 	else if (page_ref_count(page) == 0 && is_free_buddy_page(page))
 		ps->flags |= PAGE_SNAPSHOT_PG_BUDDY;
-	if (folio_test_idle(folio))
+	/* folio_test_idle(folio): folio may be a wild head (knob
+	 * snapshot_live_head) that x86 would read unaligned; read the same
+	 * bytes without an alignment assumption, ASan still checks them. */
+	memcpy(&folio_flags, (const char *)folio + offsetof(struct folio, flags),
+	       sizeof(folio_flags));
+	if (test_bit_flags(PG_idle, &folio_flags))
 		ps->flags |= PAGE_SNAPSHOT_PG_IDLE;
 }
 
@@ -86,7 +93,9 @@ again:
 		ff_race_point(RP_SNAP_AFTER_FOLIO);
 		nr_pages = (unsigned long)folio_nr_pages(&ps->folio_snapshot);
 		if (nr_pages > 1)
-			memcpy(&ps->folio_snapshot.page_2, &foliop->page_2,
+			memcpy(&ps->folio_snapshot.page_2,
+			       (const char *)foliop +
+				       offsetof(struct folio, page_2),
 			       sizeof(struct page));
 		ff_race_point(RP_SNAP_AFTER_PAGE2);
 		set_ps_flags(ps, foliop, page);
