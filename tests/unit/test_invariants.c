@@ -13,6 +13,7 @@
 
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
+#include "foliofuzz/memdesc.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
 
@@ -30,8 +31,14 @@ static int passed, failed;
 		}                                                              \
 	} while (0)
 
-/* A world after running a text trace (which must succeed op by op). */
-static struct ff_world *world_after(const char *trace)
+/*
+ * A world after running a text trace.  With setup set, every op must
+ * succeed and the result must be clean (the case breaks it afterwards);
+ * otherwise the trace runs to its first failure, race ops included (the
+ * op after a race op is its writer).
+ */
+static struct ff_world *world_with(const char *trace, uint64_t bugs,
+				   bool memdesc, bool setup)
 {
 	struct ff_config cfg;
 	struct ff_world *w;
@@ -39,6 +46,8 @@ static struct ff_world *world_after(const char *trace)
 	char err[256];
 
 	ff_config_default(&cfg);
+	cfg.bugs = bugs;
+	cfg.memdesc = memdesc;
 	w = ff_world_create(&cfg);
 	ff_prog_init(&prog);
 	if (ff_trace_parse(trace, strlen(trace), "case", &prog, err,
@@ -46,22 +55,36 @@ static struct ff_world *world_after(const char *trace)
 		printf("bad case trace: %s\n", err);
 		failed++;
 	}
-	for (size_t i = 0; i < prog.nr; i++) {
-		int rc = ff_exec_step(w, &prog.ops[i], true);
+	for (size_t i = 0; i < prog.nr && (setup || !ff_failed()); i++) {
+		int rc;
 
-		if (rc || ff_failed()) {
+		w->prog = &prog;
+		w->pc = i;
+		w->consumed_next = false;
+		rc = ff_exec_step(w, &prog.ops[i], true);
+		if (setup && (rc || ff_failed())) {
 			printf("case setup step %zu failed (rc %d, inv %d)\n",
 			       i + 1, rc, w->fail.inv);
 			failed++;
 		}
+		if (w->consumed_next)
+			i++;
 	}
-	ff_check_full(w);
-	if (ff_failed()) {
-		printf("case setup is not clean: %s\n", w->fail.msg);
-		failed++;
+	w->prog = NULL;
+	if (setup) {
+		ff_check_full(w);
+		if (ff_failed()) {
+			printf("case setup is not clean: %s\n", w->fail.msg);
+			failed++;
+		}
 	}
 	ff_prog_free(&prog);
 	return w;
+}
+
+static struct ff_world *world_after(const char *trace)
+{
+	return world_with(trace, 0, false, true);
 }
 
 static struct ff_op op1(enum ff_opcode code, uint8_t a0, uint8_t a1,
@@ -436,37 +459,6 @@ static struct ff_world *c_dax_rmap(void)
 	return w;
 }
 
-/* Runs a trace with bug knobs on, race ops included (the op after a race
- * op is its writer), stopping at the first failure. */
-static struct ff_world *world_running(const char *trace, uint64_t bugs)
-{
-	struct ff_config cfg;
-	struct ff_world *w;
-	struct ff_prog prog;
-	char err[256];
-
-	ff_config_default(&cfg);
-	cfg.bugs = bugs;
-	w = ff_world_create(&cfg);
-	ff_prog_init(&prog);
-	if (ff_trace_parse(trace, strlen(trace), "case", &prog, err,
-			   sizeof(err))) {
-		printf("bad case trace: %s\n", err);
-		failed++;
-	}
-	for (size_t i = 0; i < prog.nr && !ff_failed(); i++) {
-		w->prog = &prog;
-		w->pc = i;
-		w->consumed_next = false;
-		ff_exec_step(w, &prog.ops[i], true);
-		if (w->consumed_next)
-			i++;
-	}
-	w->prog = NULL;
-	ff_prog_free(&prog);
-	return w;
-}
-
 #define RACE_SPLIT(reader, page, point)                                        \
 	"alloc order=2 kind=file obj=0 index=0\n"                              \
 	"race reader=" reader " h=0 page=" page " point=" point "\n"            \
@@ -474,42 +466,19 @@ static struct ff_world *world_running(const char *trace, uint64_t bugs)
 
 static struct ff_world *c_snapshot(void)
 {
-	return world_running(RACE_SPLIT("snapshot", "3", "after_page"),
-			     1ULL << FF_BUG_snapshot_live_head);
+	return world_with(RACE_SPLIT("snapshot", "3", "after_page"),
+			  1ULL << FF_BUG_snapshot_live_head, false, false);
 }
 
 static struct ff_world *c_gup(void)
 {
-	return world_running(RACE_SPLIT("gup_fast", "3", "after_read"),
-			     1ULL << FF_BUG_gup_no_recheck);
+	return world_with(RACE_SPLIT("gup_fast", "3", "after_read"),
+			  1ULL << FF_BUG_gup_no_recheck, false, false);
 }
-
-static struct ff_world *world_md(const char *trace)
-{
-	struct ff_config cfg;
-	struct ff_world *w;
-	struct ff_prog prog;
-	char err[256];
-
-	ff_config_default(&cfg);
-	cfg.memdesc = 1;
-	w = ff_world_create(&cfg);
-	ff_prog_init(&prog);
-	if (ff_trace_parse(trace, strlen(trace), "case", &prog, err,
-			   sizeof(err)))
-		failed++;
-	for (size_t i = 0; i < prog.nr; i++)
-		if (ff_exec_step(w, &prog.ops[i], true) || ff_failed())
-			failed++;
-	ff_prog_free(&prog);
-	return w;
-}
-
-#include "foliofuzz/memdesc.h"
 
 static struct ff_world *c_memdesc(void)
 {
-	struct ff_world *w = world_md(ANON2);
+	struct ff_world *w = world_with(ANON2, 0, true, true);
 
 	/* a folio page whose memdesc names a slab */
 	*page_memdesc(folio_page(obj0(w), 1)) =
@@ -520,7 +489,7 @@ static struct ff_world *c_memdesc(void)
 
 static struct ff_world *c_memdesc_diff(void)
 {
-	struct ff_world *a = world_after(ANON2), *b = world_md(ANON2);
+	struct ff_world *a = world_after(ANON2), *b = world_with(ANON2, 0, true, true);
 
 	ff_cur = b;
 	b->objs[0].index = 7; /* the representations disagree */
