@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test.sh - everything CI runs, from a fresh Debian 12 machine:
 #   1. installs clang, cmake, gcc, make and libFuzzer if missing (apt-get);
-#   2. configures and builds the asan and replay-gcc presets;
-#   3. runs ctest on both (unit, regress, negative, smoke labels);
+#   2. configures and builds the asan, replay-gcc and msan presets;
+#   3. runs ctest on all three (unit, regress, negative, smoke labels;
+#      MemorySanitizer catches reads of uninitialised model state);
 #   4. scripts/replay.sh on both presets (every corpus and regression,
 #      engine-free) and scripts/cflite_check.sh (the ClusterFuzzLite build,
 #      emulated);
@@ -59,13 +60,13 @@ if ! have_libfuzzer; then
 	have_libfuzzer || { say "clang -fsanitize=fuzzer still fails" >&2; exit 1; }
 fi
 
-for preset in asan replay-gcc; do
+for preset in asan replay-gcc msan; do
 	say "configure and build: $preset"
 	cmake --preset "$preset"
 	cmake --build --preset "$preset" -j2
 done
 
-for preset in asan replay-gcc; do
+for preset in asan replay-gcc msan; do
 	say "ctest: $preset"
 	ctest --preset "$preset" --output-on-failure
 done
