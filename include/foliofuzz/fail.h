@@ -50,9 +50,9 @@ struct ff_finding_info {
 extern const struct ff_finding_info ff_findings[FF_NR_FINDINGS];
 
 struct ff_failure {
-	int inv;                /* enum ff_inv, FF_INV_NONE when none */
-	int finding;            /* enum ff_finding, FF_FINDING_NONE if new */
-	long pfn;               /* affected pfn, -1 if none */
+	int inv;     /* enum ff_inv, FF_INV_NONE when none */
+	int finding; /* enum ff_finding, FF_FINDING_NONE if new */
+	long pfn;    /* affected pfn, -1 if none */
 	char msg[FF_FAIL_MSG];
 };
 
@@ -61,7 +61,8 @@ void ff_fail(int inv, const struct page *page, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* A failure that is a known finding (findings.def). */
 void ff_fail_finding(int inv, int finding, const struct page *page,
-		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 bool ff_failed(void);

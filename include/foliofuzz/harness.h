@@ -42,7 +42,8 @@ enum ff_opcode {
 };
 
 #define FF_MAX_ARGS 4
-#define FF_MAX_PROG 4096 /* ops per input; the rest of a longer input is ignored */
+#define FF_MAX_PROG                                                            \
+	4096 /* ops per input; the rest of a longer input is ignored */
 
 struct ff_op {
 	uint8_t code;
@@ -51,8 +52,8 @@ struct ff_op {
 
 struct ff_arg_desc {
 	const char *name;
-	uint16_t range;            /* values 0 .. range-1; one byte each */
-	const char *const *names;  /* symbolic value names, or NULL */
+	uint16_t range;		  /* values 0 .. range-1; one byte each */
+	const char *const *names; /* symbolic value names, or NULL */
 };
 
 struct ff_op_desc {
@@ -72,8 +73,9 @@ struct ff_op_desc {
 #define FF_UNSUPPORTED (-1000)
 
 /* The executor of op code in world w's representation (NULL: none). */
-static inline int (*ff_exec_fn(const struct ff_world *w, uint8_t code))(
-	struct ff_world *, const struct ff_op *)
+static inline int (*ff_exec_fn(const struct ff_world *w,
+			       uint8_t code))(struct ff_world *,
+					      const struct ff_op *)
 {
 	extern const struct ff_op_desc ff_op_table[];
 
@@ -134,18 +136,18 @@ int ff_is_text_trace(const uint8_t *data, size_t size, const char *fname);
 /* exec.c: running a program. */
 struct ff_run_opts {
 	struct ff_config cfg;
-	int differential;  /* also run the memdesc representation and compare */
-	FILE *report;      /* where the report goes (NULL = stderr) */
-	FILE *verbose;     /* per-step state, or NULL */
-	int check;         /* 0 = no invariant checks (bench) */
-	int suppress;      /* known findings end the input as a pass (1) */
+	int differential; /* also run the memdesc representation and compare */
+	FILE *report;	  /* where the report goes (NULL = stderr) */
+	FILE *verbose;	  /* per-step state, or NULL */
+	int check;	  /* 0 = no invariant checks (bench) */
+	int suppress;	  /* known findings end the input as a pass (1) */
 };
 
 struct ff_result {
-	int inv;           /* FF_INV_NONE when every invariant held */
-	size_t step;       /* failing step (index into prog), or prog->nr */
+	int inv;     /* FF_INV_NONE when every invariant held */
+	size_t step; /* failing step (index into prog), or prog->nr */
 	size_t ok, refused;
-	int finding;       /* a suppressed known finding, or FF_FINDING_NONE */
+	int finding; /* a suppressed known finding, or FF_FINDING_NONE */
 };
 
 void ff_run_opts_default(struct ff_run_opts *o);
@@ -230,11 +232,10 @@ void ff_dax_teardown(struct ff_world *w);
  * argument toward 0.  Returns 0, 1 when prog does not fail to begin with
  * (unchanged), -1 when out of memory.
  */
-typedef int (*ff_min_pred)(const struct ff_prog *prog, void *ctx,
-			   size_t *step);
+typedef int (*ff_min_pred)(const struct ff_prog *prog, void *ctx, size_t *step);
 
 struct ff_min_stats {
-	size_t tries;      /* predicate calls */
+	size_t tries; /* predicate calls */
 	size_t ops_before, ops_after;
 };
 

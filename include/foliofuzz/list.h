@@ -37,6 +37,6 @@ static inline void list_del(struct list_head *e)
 	e->prev = LIST_POISON2;
 }
 #define list_entry(ptr, type, member)                                          \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+	((type *)((char *)(ptr)-offsetof(type, member)))
 
 #endif

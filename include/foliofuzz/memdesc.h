@@ -27,9 +27,9 @@
 typedef unsigned long memdesc_t;
 
 enum memdesc_type {
-	MD_TYPE_MISC = 1,  /* plain allocation: page refcount, no descriptor */
-	MD_TYPE_FILE = 2,  /* page-cache folio */
-	MD_TYPE_ANON = 3,  /* anon folio */
+	MD_TYPE_MISC = 1, /* plain allocation: page refcount, no descriptor */
+	MD_TYPE_FILE = 2, /* page-cache folio */
+	MD_TYPE_ANON = 3, /* anon folio */
 	MD_TYPE_SLAB = 5,
 	MD_TYPE_TABLE = 9, /* ptdesc */
 };
@@ -43,7 +43,7 @@ struct md_folio {
 	unsigned long index;
 	void *private;
 	atomic_t _refcount;
-	atomic_t _mapcount;   /* all mappings of the folio, -1 = none */
+	atomic_t _mapcount; /* all mappings of the folio, -1 = none */
 	atomic_t pincount;
 	unsigned int order;
 	unsigned long pfn;

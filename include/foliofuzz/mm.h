@@ -164,14 +164,14 @@ void free_zone_device_folio(struct folio *folio);
 
 /* --- mm/migrate_device.c (one page, the VMA range reduced to one PTE) */
 struct migrate_vma {
-	struct ff_map *pte;       /* the PTE being migrated (NULL: pte_none) */
+	struct ff_map *pte; /* the PTE being migrated (NULL: pte_none) */
 	uint8_t vma;
-	unsigned long index;      /* linear page index of the address */
-	struct page *src_page;    /* collected source, or NULL */
-	struct page *fault_page;  /* the page a CPU fault came from */
-	struct page *dst_page;    /* set by the driver */
-	bool migrate;             /* MIGRATE_PFN_MIGRATE */
-	unsigned int flags;       /* MIGRATE_VMA_SELECT_* */
+	unsigned long index;	 /* linear page index of the address */
+	struct page *src_page;	 /* collected source, or NULL */
+	struct page *fault_page; /* the page a CPU fault came from */
+	struct page *dst_page;	 /* set by the driver */
+	bool migrate;		 /* MIGRATE_PFN_MIGRATE */
+	unsigned int flags;	 /* MIGRATE_VMA_SELECT_* */
 	void *pgmap_owner;
 };
 #define MIGRATE_VMA_SELECT_SYSTEM (1U << 0)

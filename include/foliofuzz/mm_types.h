@@ -39,7 +39,8 @@ struct page {
 		struct { /* page cache, anon, buddy */
 			union {
 				struct list_head lru;
-				struct list_head buddy_list; /* free-area list */
+				struct list_head
+					buddy_list; /* free-area list */
 				struct {
 					void *filler; /* always even: not a tail */
 					unsigned int mlock_count;
@@ -54,7 +55,7 @@ struct page {
 			/* buffer heads, swap entry, or buddy order */
 			unsigned long private;
 		};
-		struct { /* tail pages */
+		struct {			     /* tail pages */
 			unsigned long compound_head; /* head | 1 */
 		};
 		struct { /* ZONE_DEVICE, 6.15+: pgmap moved to the folio */
@@ -64,7 +65,7 @@ struct page {
 	};
 	union {
 		unsigned int page_type; /* PGTY_* << 24, UINT_MAX = none */
-		atomic_t _mapcount;     /* -1 = unmapped */
+		atomic_t _mapcount;	/* -1 = unmapped */
 	};
 	atomic_t _refcount;
 	unsigned long memcg_data;
@@ -118,7 +119,8 @@ struct folio {
 			};
 			atomic_t _mapcount_1;
 			atomic_t _refcount_1;
-			unsigned int _nr_pages; /* overlays page[1].memcg_data */
+			unsigned int
+				_nr_pages; /* overlays page[1].memcg_data */
 		};
 		struct page page_1;
 	};
@@ -182,8 +184,10 @@ static_assert(FOLIO_OFF(_entire_mapcount) == 88, "_entire_mapcount");
 static_assert(FOLIO_OFF(_pincount) == 92, "_pincount");
 static_assert(FOLIO_OFF(_mm_id_mapcount) == 96, "_mm_id_mapcount");
 static_assert(FOLIO_OFF(_mm_ids) == 104, "_mm_ids");
-static_assert(FOLIO_OFF(_mapcount_1) == 64 + PAGE_OFF(_mapcount), "_mapcount_1");
-static_assert(FOLIO_OFF(_refcount_1) == 64 + PAGE_OFF(_refcount), "_refcount_1");
+static_assert(FOLIO_OFF(_mapcount_1) == 64 + PAGE_OFF(_mapcount),
+	      "_mapcount_1");
+static_assert(FOLIO_OFF(_refcount_1) == 64 + PAGE_OFF(_refcount),
+	      "_refcount_1");
 static_assert(FOLIO_OFF(_nr_pages) == 64 + PAGE_OFF(memcg_data), "_nr_pages");
 /* FOLIO_MATCH on page[2] and page[3]. */
 static_assert(FOLIO_OFF(_flags_2) == 128 + PAGE_OFF(flags), "_flags_2");
@@ -192,6 +196,7 @@ static_assert(FOLIO_OFF(_deferred_list) == 144, "_deferred_list");
 static_assert(FOLIO_OFF(_flags_3) == 192 + PAGE_OFF(flags), "_flags_3");
 static_assert(FOLIO_OFF(_head_3) == 192 + PAGE_OFF(compound_head), "_head_3");
 static_assert(FOLIO_OFF(_hugetlb_subpool) == 208, "_hugetlb_subpool");
-static_assert(sizeof(struct folio) == 4 * sizeof(struct page), "folio = 4 pages");
+static_assert(sizeof(struct folio) == 4 * sizeof(struct page),
+	      "folio = 4 pages");
 
 #endif

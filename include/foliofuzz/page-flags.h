@@ -50,8 +50,8 @@ enum pageflags {
 	PG_checked = PG_owner_priv_1,
 	PG_anon_exclusive = PG_owner_2,
 	PG_mappedtodisk = PG_owner_2,
-	PG_movable_ops = PG_uptodate,          /* 6.17 */
-	PG_movable_ops_isolated = PG_reclaim,  /* 6.17 */
+	PG_movable_ops = PG_uptodate,	      /* 6.17 */
+	PG_movable_ops_isolated = PG_reclaim, /* 6.17 */
 	/* second-page folio flags (page[1].flags) */
 	PG_has_hwpoisoned = PG_active,
 	PG_large_rmappable = PG_workingset,
@@ -64,7 +64,13 @@ enum pageflags {
  * The zone number lives in the top bits of flags, as the kernel's
  * ZONES_PGSHIFT field does (node and section fields are not modelled).
  */
-enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE };
+enum zone_type {
+	ZONE_DMA,
+	ZONE_DMA32,
+	ZONE_NORMAL,
+	ZONE_MOVABLE,
+	ZONE_DEVICE
+};
 #define ZONES_SHIFT 3
 #define ZONES_PGSHIFT (64 - ZONES_SHIFT)
 #define ZONES_MASK ((1UL << ZONES_SHIFT) - 1)
@@ -75,8 +81,7 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE };
 	 BIT(PG_writeback) | BIT(PG_reserved) | BIT(PG_active) |               \
 	 BIT(PG_unevictable) | BIT(PG_mlocked))
 /* PAGE_FLAGS_CHECK_AT_PREP: every page flag except hwpoison. */
-#define PAGE_FLAGS_CHECK_AT_PREP                                               \
-	((BIT(NR_PAGEFLAGS) - 1) & ~BIT(PG_hwpoison))
+#define PAGE_FLAGS_CHECK_AT_PREP ((BIT(NR_PAGEFLAGS) - 1) & ~BIT(PG_hwpoison))
 /* Second-page flags cleared from page[1] on free: order byte + three flags. */
 #define PAGE_FLAGS_SECOND                                                      \
 	(0xffUL | BIT(PG_has_hwpoisoned) | BIT(PG_large_rmappable) |           \
@@ -123,8 +128,14 @@ static inline bool test_bit_flags(int nr, const unsigned long *w)
 {
 	return (*w >> nr) & 1UL;
 }
-static inline void set_bit_flags(int nr, unsigned long *w) { *w |= BIT(nr); }
-static inline void clear_bit_flags(int nr, unsigned long *w) { *w &= ~BIT(nr); }
+static inline void set_bit_flags(int nr, unsigned long *w)
+{
+	*w |= BIT(nr);
+}
+static inline void clear_bit_flags(int nr, unsigned long *w)
+{
+	*w &= ~BIT(nr);
+}
 
 /* _compound_head(): a tail stores head + 1 in compound_head (§2.6). */
 static inline struct page *_compound_head(const struct page *page)

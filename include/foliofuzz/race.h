@@ -13,12 +13,12 @@
 #include "foliofuzz/world.h"
 
 enum ff_race_point {
-	RP_SNAP_AFTER_PAGE,    /* snapshot_page: page copied, head not read */
-	RP_SNAP_AFTER_FOLIO,   /* snapshot_page: page[0..1] copied */
-	RP_SNAP_AFTER_PAGE2,   /* snapshot_page: page[2] copied, flags not set */
-	RP_GUP_AFTER_READ,     /* GUP-fast: folio (or memdesc) read */
-	RP_GUP_AFTER_TYPE,     /* GUP-fast (memdesc): type checked */
-	RP_GUP_AFTER_TRYGET,   /* GUP-fast: reference taken, not rechecked */
+	RP_SNAP_AFTER_PAGE,  /* snapshot_page: page copied, head not read */
+	RP_SNAP_AFTER_FOLIO, /* snapshot_page: page[0..1] copied */
+	RP_SNAP_AFTER_PAGE2, /* snapshot_page: page[2] copied, flags not set */
+	RP_GUP_AFTER_READ,   /* GUP-fast: folio (or memdesc) read */
+	RP_GUP_AFTER_TYPE,   /* GUP-fast (memdesc): type checked */
+	RP_GUP_AFTER_TRYGET, /* GUP-fast: reference taken, not rechecked */
 	FF_NR_RACE_POINTS,
 };
 

@@ -21,24 +21,24 @@
 #include "foliofuzz/fail.h"
 #include "foliofuzz/mm_types.h"
 
-#define FF_MAX_ORDER 6      /* compile-time ceiling; cfg.max_order <= this */
+#define FF_MAX_ORDER 6 /* compile-time ceiling; cfg.max_order <= this */
 #define FF_NR_FILES 3
 #define FF_NR_ANON_VMAS 2
 #define FF_NR_RAM_VMAS 4
 #define FF_NR_DAX_FILES 4
 #define FF_NR_VMAS (FF_NR_RAM_VMAS + 5) /* 4 RAM, 5 DAX */
-#define FF_DAX_FILE_PAGES 32 /* page-index range of each DAX file */
-#define FF_MAX_MAPS 512     /* mapping-table capacity (PTE + PMD entries) */
-#define FF_MAX_MAPCOUNT 64  /* per-page mapcount cap the harness respects */
+#define FF_DAX_FILE_PAGES 32		/* page-index range of each DAX file */
+#define FF_MAX_MAPS 512	   /* mapping-table capacity (PTE + PMD entries) */
+#define FF_MAX_MAPCOUNT 64 /* per-page mapcount cap the harness respects */
 
 struct ff_config {
 	uint32_t nr_pfns;     /* normal RAM pfns (512) */
 	uint8_t max_order;    /* buddy MAX_PAGE_ORDER (6) */
 	uint8_t pmd_order;    /* order that may be PMD-mapped (4) */
-	uint32_t sweep_every; /* full sweep every N steps (64); 0 = only at end */
+	uint32_t sweep_every; /* full sweep every N steps (64; 0: at end) */
 	uint32_t nr_devpriv;  /* ZONE_DEVICE private pfns (64) */
 	uint32_t nr_dax;      /* FS-DAX pfns (64; a multiple of 4) */
-	uint64_t bugs;        /* bug knobs, FF_BUG_* bits (bugs.def) */
+	uint64_t bugs;	      /* bug knobs, FF_BUG_* bits (bugs.def) */
 	uint8_t memdesc;      /* the memdesc representation (memdesc.h) */
 };
 
@@ -48,7 +48,7 @@ void ff_config_default(struct ff_config *cfg);
 struct address_space {
 	uint32_t id;
 	uint32_t nrpages; /* pages in the page cache */
-	uint8_t dax;      /* an FS-DAX file: pages come from the DAX region */
+	uint8_t dax;	  /* an FS-DAX file: pages come from the DAX region */
 } __attribute__((aligned(8)));
 
 /* include/linux/memremap.h */
@@ -68,25 +68,25 @@ struct dev_pagemap_ops {
 struct dev_pagemap {
 	enum memory_type type;
 	const struct dev_pagemap_ops *ops;
-	void *owner;               /* the driver (migrate_vma pgmap_owner) */
-	long ref;                  /* percpu_ref stand-in: pages handed out */
+	void *owner; /* the driver (migrate_vma pgmap_owner) */
+	long ref;    /* percpu_ref stand-in: pages handed out */
 	unsigned long start_pfn, nr_pfns;
 } __attribute__((aligned(8)));
 
 /* The device driver's own state (lib/test_hmm.c dmirror_device). */
 struct ff_dmirror {
-	struct page *free_pages;   /* chained through zone_device_data */
+	struct page *free_pages; /* chained through zone_device_data */
 	unsigned long nr_free;
-	unsigned long calloc;      /* allocations handed out */
+	unsigned long calloc; /* allocations handed out */
 };
 
 /* An FS-DAX file: its block map and which of its extents are reflinked. */
 struct ff_dax_file {
 	struct address_space as;
-	uint32_t nr;                           /* pages in the file */
-	uint32_t pfn[FF_DAX_FILE_PAGES];       /* index -> pfn */
-	uint8_t shared[FF_DAX_FILE_PAGES];     /* IOMAP_F_SHARED extent */
-	uint8_t entry[FF_DAX_FILE_PAGES];      /* DAX entry in the xarray */
+	uint32_t nr;			   /* pages in the file */
+	uint32_t pfn[FF_DAX_FILE_PAGES];   /* index -> pfn */
+	uint8_t shared[FF_DAX_FILE_PAGES]; /* IOMAP_F_SHARED extent */
+	uint8_t entry[FF_DAX_FILE_PAGES];  /* DAX entry in the xarray */
 };
 
 struct anon_vma {
@@ -104,12 +104,12 @@ struct ff_vma {
 
 /* One entry of the page-table stand-in: a PTE or PMD mapping. */
 struct ff_map {
-	uint32_t pfn;   /* mapped page (PTE) or folio head (PMD) */
+	uint32_t pfn; /* mapped page (PTE) or folio head (PMD) */
 	uint8_t vma;
-	uint8_t pmd;    /* 1 = maps the whole folio (entire mapping) */
+	uint8_t pmd;	   /* 1 = maps the whole folio (entire mapping) */
 	uint8_t migration; /* 1 = temporarily a migration entry */
 	uint8_t devpriv;   /* 1 = a device-private swap entry */
-	uint32_t index;    /* file page index (DAX mappings) */
+	uint32_t index;	   /* file page index (DAX mappings) */
 };
 
 /* --- reference model (DESIGN §7): updated from op meaning, never from bits */
@@ -133,34 +133,38 @@ enum ff_pstate {
 	FF_PS_SMALL, /* order-0 allocated page */
 };
 
-enum ff_dax_state { FF_DAX_NONE, FF_DAX_SINGLE, FF_DAX_SHARED };
+enum ff_dax_state {
+	FF_DAX_NONE,
+	FF_DAX_SINGLE,
+	FF_DAX_SHARED
+};
 
 struct ff_ref_page {
-	uint8_t state;    /* enum ff_pstate */
-	uint8_t dax;      /* DAX pages: enum ff_dax_state */
+	uint8_t state;	  /* enum ff_pstate */
+	uint8_t dax;	  /* DAX pages: enum ff_dax_state */
 	uint8_t dax_file; /* DAX_SINGLE: the file */
 	uint8_t pad;
-	uint32_t dax_n;   /* DAX: associations; SINGLE: the index */
-	uint32_t obj;     /* object id owning the pfn (valid unless FREE) */
+	uint32_t dax_n;	  /* DAX: associations; SINGLE: the index */
+	uint32_t obj;	  /* object id owning the pfn (valid unless FREE) */
 	int32_t mapcount; /* PTE mappings of this page */
 };
 
 /* A live folio as the reference model sees it. */
 struct ff_obj {
-	uint32_t id;          /* unique per world, never reused */
-	uint32_t pfn;         /* head pfn */
+	uint32_t id;  /* unique per world, never reused */
+	uint32_t pfn; /* head pfn */
 	uint8_t order;
-	uint8_t kind;         /* enum ff_kind */
-	uint8_t type;         /* PGTY_* the first page carries, 0 = none */
-	uint8_t charged;      /* memcg charged */
-	int32_t hrefs;        /* references held through handles */
-	int32_t cache_refs;   /* page-cache references (nr pages when cached) */
-	int32_t pte_maps;     /* PTE mappings, all pages */
-	int32_t pmd_maps;     /* entire (PMD) mappings */
-	uint32_t mapping_id;  /* anon_vma id or file id */
+	uint8_t kind;	     /* enum ff_kind */
+	uint8_t type;	     /* PGTY_* the first page carries, 0 = none */
+	uint8_t charged;     /* memcg charged */
+	int32_t hrefs;	     /* references held through handles */
+	int32_t cache_refs;  /* page-cache references (nr pages when cached) */
+	int32_t pte_maps;    /* PTE mappings, all pages */
+	int32_t pmd_maps;    /* entire (PMD) mappings */
+	uint32_t mapping_id; /* anon_vma id or file id */
 	unsigned long index;
-	uint8_t devpriv;      /* lives in the device-private region */
-	void *desc;           /* memdesc world: the object's descriptor */
+	uint8_t devpriv; /* lives in the device-private region */
+	void *desc;	 /* memdesc world: the object's descriptor */
 };
 
 struct ff_op;
@@ -197,15 +201,15 @@ struct ff_world {
 	uint32_t nr_maps;
 
 	/* reference model */
-	struct ff_ref_page *ref;  /* nr_memmap entries */
-	struct ff_obj *objs;      /* live set, in creation order */
+	struct ff_ref_page *ref; /* nr_memmap entries */
+	struct ff_obj *objs;	 /* live set, in creation order */
 	uint32_t nr_objs, cap_objs;
 	uint32_t next_obj_id;
 
 	/* checker bookkeeping */
-	uint32_t *touched;        /* pfns touched this step */
+	uint32_t *touched; /* pfns touched this step */
 	uint32_t nr_touched;
-	uint8_t *touched_mark;    /* per pfn: already in touched[] */
+	uint8_t *touched_mark; /* per pfn: already in touched[] */
 
 	/* deterministic races (race.h): the armed writer of a race op */
 	struct {
@@ -214,26 +218,26 @@ struct ff_world {
 		bool fired;
 		int writer_rc;
 	} race;
-	struct page *s0;            /* race ops: the state before the reader */
-	struct ff_config key;       /* the config asked for (recycling key) */
-	struct ff_world *img;       /* the world as first built (world.c) */
+	struct page *s0;	    /* race ops: the state before the reader */
+	struct ff_config key;	    /* the config asked for (recycling key) */
+	struct ff_world *img;	    /* the world as first built (world.c) */
 	struct page *img_memmap;    /* its memmap as first built */
 	const struct ff_prog *prog; /* the running program and its pc, so a */
-	size_t pc;                  /* race op can take the next op as its */
-	bool consumed_next;         /* writer */
+	size_t pc;		    /* race op can take the next op as its */
+	bool consumed_next;	    /* writer */
 
 	/* memdesc representation: descriptor pools (type-safe, reused) */
 	struct {
 		struct md_folio *free_folios;
 		struct md_slab *free_slabs;
 		struct md_ptdesc *free_ptdescs;
-		void **all;           /* every descriptor, freed with the world */
+		void **all; /* every descriptor, freed with the world */
 		uint32_t nr_all, cap_all;
 	} md;
 
 	/* failure state (fail.h) */
 	struct ff_failure fail;
-	jmp_buf *bug_jmp;         /* set while an op runs: VM_BUG_ON exits */
+	jmp_buf *bug_jmp; /* set while an op runs: VM_BUG_ON exits */
 
 	struct ff_stats stats;
 };
@@ -246,7 +250,7 @@ extern struct ff_world *ff_cur;
 
 #define mem_map (ff_cur->memmap)
 #define pfn_to_page(pfn) (&ff_cur->memmap[(pfn)])
-#define page_to_pfn(page) ((unsigned long)((page) - ff_cur->memmap))
+#define page_to_pfn(page) ((unsigned long)((page)-ff_cur->memmap))
 #define folio_pfn(folio) page_to_pfn(&(folio)->page)
 #define pfn_folio(pfn) page_folio(pfn_to_page(pfn))
 

@@ -114,7 +114,8 @@ static bool parse_target(const char *arg)
 {
 	target = ff_target_by_name(arg);
 	if (target) {
-		ff_trace_target = target == &ff_targets[0] ? NULL : target->name;
+		ff_trace_target =
+			target == &ff_targets[0] ? NULL : target->name;
 		return true;
 	}
 	fprintf(stderr, "foliofuzz: unknown target '%s' (known:", arg);
@@ -141,7 +142,8 @@ static int load_prog(const char *path, struct ff_prog *prog)
 				   sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			rc = EXIT_USAGE;
-		} else if (t) { /* a trace may name the target it was made for */
+		} else if (
+			t) { /* a trace may name the target it was made for */
 			char name[32];
 
 			if (sscanf(t + 11, "%31s", name) != 1 ||
@@ -289,8 +291,9 @@ static int cmd_encode(int argc, char **argv)
 	}
 	n = ff_encode_target(target, &prog, NULL, 0);
 	if (n == (size_t)-1) {
-		fprintf(stderr, "foliofuzz: %s: uses an op that target '%s' "
-				"does not have\n",
+		fprintf(stderr,
+			"foliofuzz: %s: uses an op that target '%s' "
+			"does not have\n",
 			in, target->name);
 		ff_prog_free(&prog);
 		return EXIT_USAGE;
@@ -336,8 +339,7 @@ static int cmd_run(int argc, char **argv)
 		else if (strncmp(argv[i], "--target=", 9) == 0) {
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
-		}
-		else if (strncmp(argv[i], "--pfns=", 7) == 0) {
+		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
 			if (!parse_uint(argv[i] + 7, 1u << 20, &v) || v < 1)
 				return usage("run: --pfns needs 1..1048576");
 			o.cfg.nr_pfns = (uint32_t)v;
@@ -387,7 +389,8 @@ static int cmd_knobs(int argc, char **argv)
 	for (int b = 0; b < FF_NR_BUGS; b++)
 		printf("%s\t%s\t%s\n", ff_bug_table[b].name,
 		       ff_bug_table[b].target,
-		       strncmp(ff_bug_table[b].name, "fix_", 4) ? "bug" : "fix");
+		       strncmp(ff_bug_table[b].name, "fix_", 4) ? "bug" :
+								  "fix");
 	return 0;
 }
 
@@ -563,7 +566,7 @@ static int cmd_bench(int argc, char **argv)
 {
 	unsigned long seed = 1, len = 64, pfns = 512;
 	double seconds = 3;
-	size_t mix[FF_NR_OPS] = {0}, total = 0;
+	size_t mix[FF_NR_OPS] = { 0 }, total = 0;
 	struct ff_run_opts o;
 	double checked, raw, checked_wall, raw_wall;
 	int bad = 0;

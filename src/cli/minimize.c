@@ -84,8 +84,8 @@ static int load(const char *path, const struct ff_target **t,
 	if (!rc && buf) {
 		buf[n] = 0;
 		if (ff_is_text_trace(buf, n, path)) {
-			const char *tt = strstr((const char *)buf,
-						"\n# target: ");
+			const char *tt =
+				strstr((const char *)buf, "\n# target: ");
 			char name[32];
 
 			if (ff_trace_parse((const char *)buf, n, path, prog,
@@ -94,8 +94,10 @@ static int load(const char *path, const struct ff_target **t,
 				rc = EXIT_USAGE;
 			} else if (tt && (sscanf(tt + 11, "%31s", name) != 1 ||
 					  !(*t = ff_target_by_name(name)))) {
-				fprintf(stderr, "foliofuzz: %s: bad '# target:' "
-						"line\n", path);
+				fprintf(stderr,
+					"foliofuzz: %s: bad '# target:' "
+					"line\n",
+					path);
 				rc = EXIT_USAGE;
 			}
 		} else {
@@ -178,7 +180,8 @@ int ff_cmd_minimize(int argc, char **argv)
 			char *end;
 			unsigned long v = strtoul(argv[i] + 7, &end, 0);
 
-			if (*end || v < 1 || v > (1u << 20) || argv[i][7] == '-')
+			if (*end || v < 1 || v > (1u << 20) ||
+			    argv[i][7] == '-')
 				return usage("--pfns needs 1..1048576");
 			o.cfg.nr_pfns = (uint32_t)v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -208,8 +211,9 @@ int ff_cmd_minimize(int argc, char **argv)
 
 	ff_run(&o, &prog, &res);
 	if (res.inv == FF_INV_NONE) {
-		fprintf(stderr, "foliofuzz minimize: %s breaks no invariant%s%s",
-			in, bugs && *bugs ? " with bugs=" : "",
+		fprintf(stderr,
+			"foliofuzz minimize: %s breaks no invariant%s%s", in,
+			bugs && *bugs ? " with bugs=" : "",
 			bugs && *bugs ? bugs : "");
 		if (res.finding != FF_FINDING_NONE)
 			fprintf(stderr,
@@ -232,7 +236,8 @@ int ff_cmd_minimize(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	fprintf(stderr, "foliofuzz minimize: %s: %s, %zu ops -> %zu ops (%zu runs)\n",
+	fprintf(stderr,
+		"foliofuzz minimize: %s: %s, %zu ops -> %zu ops (%zu runs)\n",
 		in, ff_invs[res.inv].id, st.ops_before, st.ops_after, st.tries);
 	rc = write_trace(out, &prog, t, res.inv, bugs, in, st.ops_before);
 out:

@@ -70,8 +70,8 @@ static void dax_associate_entry(struct folio *folio,
 	if (ff_bug_on(dax_make_shared_cond))
 		take_shared = shared && folio->mapping && folio->share;
 	else
-		take_shared = shared && (folio->mapping ||
-					 dax_folio_is_shared(folio));
+		take_shared = shared &&
+			      (folio->mapping || dax_folio_is_shared(folio));
 	if (take_shared) {
 		if (folio->mapping && !dax_folio_is_shared(folio))
 			dax_folio_make_shared(folio);
@@ -83,7 +83,8 @@ static void dax_associate_entry(struct folio *folio,
 		dax_warn(folio->mapping != NULL, folio,
 			 "non-shared association of a page with a mapping");
 		/* dax_folio_init(): the folio must already be order 0. */
-		dax_warn(folio_order(folio) != 0, folio, "dax_folio_init order");
+		dax_warn(folio_order(folio) != 0, folio,
+			 "dax_folio_init order");
 		folio->mapping = mapping;
 		folio->index = index;
 	}
@@ -121,7 +122,7 @@ struct page *dax_busy_page(struct ff_dax_file *f, unsigned long index)
 	return NULL;
 }
 
-static const struct dev_pagemap_ops fsdax_pagemap_ops = {0};
+static const struct dev_pagemap_ops fsdax_pagemap_ops = { 0 };
 
 /*
  * The DAX region and its files: d0 and d1 are reflinked copies of the
@@ -147,7 +148,8 @@ FF_NO_COVERAGE void dax_init_region(struct ff_world *w)
 		f->nr = 0;
 	}
 	for (unsigned long k = 0; k < half && k < FF_DAX_FILE_PAGES; k++) {
-		struct ff_dax_file *d0 = &w->dax_files[0], *d1 = &w->dax_files[1];
+		struct ff_dax_file *d0 = &w->dax_files[0],
+				   *d1 = &w->dax_files[1];
 
 		d0->pfn[k] = d1->pfn[k] = (uint32_t)(w->dax_start + k);
 		d0->shared[k] = d1->shared[k] = 1;

@@ -7,7 +7,7 @@
 #include "foliofuzz/bugs.h"
 
 const struct ff_bug_info ff_bug_table[FF_NR_BUGS] = {
-#define X(name, seed, target, what) {#name, seed, target, what},
+#define X(name, seed, target, what) { #name, seed, target, what },
 #include "foliofuzz/bugs.def"
 #undef X
 };
@@ -27,14 +27,16 @@ int ff_bugs_parse(const char *list, uint64_t *bugs, char *err, size_t errlen)
 			    strncmp(ff_bug_table[b].name, p, len) == 0)
 				found = b;
 		if (found < 0) {
-			size_t n = (size_t)snprintf(err, errlen,
-						    "unknown bug knob '%.*s' "
-						    "(known:",
-						    (int)(len > 64 ? 64 : len), p);
+			size_t n =
+				(size_t)snprintf(err, errlen,
+						 "unknown bug knob '%.*s' "
+						 "(known:",
+						 (int)(len > 64 ? 64 : len), p);
 
 			for (int b = 0; b < FF_NR_BUGS && n < errlen; b++)
 				n += (size_t)snprintf(err + n, errlen - n,
-						      " %s", ff_bug_table[b].name);
+						      " %s",
+						      ff_bug_table[b].name);
 			if (n < errlen)
 				snprintf(err + n, errlen - n, ")");
 			return -1;

@@ -156,8 +156,8 @@ static void check_tail(struct ff_world *w, const struct ff_obj *o,
 			o->pfn + i, i, o->pfn, ff_sym(p->compound_head, sym));
 		return;
 	}
-	if (!in_memmap(w, h) || !PageHead(h) ||
-	    p < h || p >= h + (1L << compound_order(h))) {
+	if (!in_memmap(w, h) || !PageHead(h) || p < h ||
+	    p >= h + (1L << compound_order(h))) {
 		ff_fail(I_PAGE_FOLIO, p,
 			"pfn %lu: page_folio() is %s, not a head whose "
 			"folio holds this page",
@@ -176,8 +176,9 @@ static void check_tail(struct ff_world *w, const struct ff_obj *o,
 		return;
 	}
 	if (page_has_type(p)) {
-		ff_fail(I_TYPE_TAIL, p, "pfn %lu: tail %lu has page_type 0x%08x",
-			o->pfn + i, i, p->page_type);
+		ff_fail(I_TYPE_TAIL, p,
+			"pfn %lu: tail %lu has page_type 0x%08x", o->pfn + i, i,
+			p->page_type);
 		return;
 	}
 	if (p->_refcount != 0)
@@ -234,9 +235,8 @@ static bool check_pgmap(struct ff_world *w, unsigned long pfn,
 	if (page_zonenum(p) != ZONE_DEVICE || f->pgmap != pgmap) {
 		char sym[FF_SYM_LEN];
 
-		ff_fail(I_DEVPRIV_PGMAP, p,
-			"pfn %lu: zone %d, pgmap %s", pfn, page_zonenum(p),
-			ff_sym((unsigned long)f->pgmap, sym));
+		ff_fail(I_DEVPRIV_PGMAP, p, "pfn %lu: zone %d, pgmap %s", pfn,
+			page_zonenum(p), ff_sym((unsigned long)f->pgmap, sym));
 		return false;
 	}
 	return true;
@@ -255,8 +255,10 @@ static void check_devpriv_free(struct ff_world *w, unsigned long pfn)
 		ff_fail(I_DEVPRIV_FREE, p,
 			"free device page %lu: refcount %d mapping %s "
 			"mapcount %d flags 0x%lx",
-			pfn, p->_refcount, ff_sym((unsigned long)p->mapping, sym),
-			p->_mapcount + 1, p->flags & ~(ZONES_MASK << ZONES_PGSHIFT));
+			pfn, p->_refcount,
+			ff_sym((unsigned long)p->mapping, sym),
+			p->_mapcount + 1,
+			p->flags & ~(ZONES_MASK << ZONES_PGSHIFT));
 	}
 }
 
@@ -274,7 +276,8 @@ static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
 		if (m->pfn != pfn)
 			continue;
 		if (!shared) {
-			found = folio->mapping == as && folio->index == m->index;
+			found = folio->mapping == as &&
+				folio->index == m->index;
 		} else { /* dax_holder_operations: the fs block map */
 			for (int k = 0; k < FF_NR_DAX_FILES; k++) {
 				const struct ff_dax_file *f = &w->dax_files[k];
@@ -330,8 +333,8 @@ static void check_dax_page(struct ff_world *w, unsigned long pfn)
 		return;
 	}
 	if (!ok) {
-		static const char *const names[] = {"unassociated", "single",
-						    "shared"};
+		static const char *const names[] = { "unassociated", "single",
+						     "shared" };
 
 		ff_fail(I_DAX_STATE, p,
 			"DAX pfn %lu: mapping %s share/index %lu; the model "
@@ -362,12 +365,12 @@ static void check_md_obj(struct ff_world *w, const struct ff_obj *o)
 	bool folio = ff_kind_is_mapped(o->kind);
 	bool typed = (o->type == PGTY_slab || o->type == PGTY_table) && o->desc;
 	memdesc_t want = folio ? (memdesc_t)o->desc | (o->kind == FF_KIND_ANON ?
-							      MD_TYPE_ANON :
-							      MD_TYPE_FILE) :
-		       typed ? (memdesc_t)o->desc | (o->type == PGTY_slab ?
-							   MD_TYPE_SLAB :
-							   MD_TYPE_TABLE) :
-			       MD_TYPE_MISC;
+							       MD_TYPE_ANON :
+							       MD_TYPE_FILE) :
+			 typed ? (memdesc_t)o->desc | (o->type == PGTY_slab ?
+							       MD_TYPE_SLAB :
+							       MD_TYPE_TABLE) :
+				 MD_TYPE_MISC;
 	char a[FF_SYM_LEN], b[FF_SYM_LEN];
 
 	for (unsigned long i = 0; i < nr; i++) {
@@ -477,8 +480,8 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 			"pfn %u: the model has an order-%u %s folio here; the "
 			"bits say %s, order %u",
 			o->pfn, o->order, ff_kind_names[o->kind],
-			PageTail(head)	 ? "tail" :
-			PageHead(head)	 ? "head" :
+			PageTail(head)	? "tail" :
+			PageHead(head)	? "head" :
 			PageBuddy(head) ? "free" :
 					  "small page",
 			compound_order(head));
@@ -505,8 +508,7 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 			o->hrefs, o->cache_refs, o->pte_maps, o->pmd_maps);
 		return;
 	}
-	if (o->type ? !page_test_type(head, o->type) :
-		      page_has_type(head)) {
+	if (o->type ? !page_test_type(head, o->type) : page_has_type(head)) {
 		ff_fail(I_TYPE_TAIL, head,
 			"pfn %u: page_type 0x%08x; the model gave type 0x%02x",
 			o->pfn, head->page_type, o->type);
@@ -536,8 +538,7 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 		return;
 	}
 	if ((head->flags & PAGE_FLAGS_CHECK_AT_FREE) ||
-	    (ff_kind_is_mapped(o->kind) &&
-	     !(head->flags & BIT(PG_uptodate))) ||
+	    (ff_kind_is_mapped(o->kind) && !(head->flags & BIT(PG_uptodate))) ||
 	    /* a driver-owned device page keeps stale flags from earlier use */
 	    (!(o->devpriv && o->kind == FF_KIND_PLAIN) &&
 	     (o->kind == FF_KIND_ANON) !=
@@ -546,8 +547,7 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 			ff_kind_names[o->kind], head->flags);
 		return;
 	}
-	if (head->memcg_data !=
-	    (o->charged ? (unsigned long)&w->memcg : 0UL)) {
+	if (head->memcg_data != (o->charged ? (unsigned long)&w->memcg : 0UL)) {
 		char m[FF_SYM_LEN];
 
 		ff_fail(I_MEMCG, head, "folio %u: memcg_data %s, charged=%d",
@@ -647,7 +647,8 @@ static void check_devpriv_region(struct ff_world *w)
 		unsigned long pfn;
 
 		if (!in_memmap(w, p) ||
-		    !ff_pfn_is_devpriv(w, pfn = (unsigned long)(p - w->memmap)) ||
+		    !ff_pfn_is_devpriv(w,
+				       pfn = (unsigned long)(p - w->memmap)) ||
 		    w->touched_mark[pfn] == 3) {
 			char sym[FF_SYM_LEN];
 
@@ -702,7 +703,7 @@ out:
 
 void ff_check_full(struct ff_world *w)
 {
-	unsigned long blocks[FF_MAX_ORDER + 1] = {0};
+	unsigned long blocks[FF_MAX_ORDER + 1] = { 0 };
 	unsigned long pfn = 0;
 
 	w->stats.sweeps++;
@@ -752,7 +753,8 @@ void ff_check_full(struct ff_world *w)
 			w->touched_mark[pfn] = 0;
 			return;
 		}
-		if (r->state == FF_PS_TAIL || (PageTail(p) && r->state != FF_PS_HEAD)) {
+		if (r->state == FF_PS_TAIL ||
+		    (PageTail(p) && r->state != FF_PS_HEAD)) {
 			char sym[FF_SYM_LEN];
 
 			ff_fail(I_PFN_STATE, p,

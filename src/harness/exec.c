@@ -91,7 +91,7 @@ static void teardown_objs(struct ff_world *w)
 
 bool ff_world_teardown(struct ff_world *w, bool check)
 {
-	unsigned long blocks[FF_MAX_ORDER + 1] = {0};
+	unsigned long blocks[FF_MAX_ORDER + 1] = { 0 };
 
 	ff_cur = w;
 	teardown_objs(w);
@@ -123,15 +123,24 @@ bool ff_world_teardown(struct ff_world *w, bool check)
 static const char *errno_name(int rc)
 {
 	switch (-rc) {
-	case 0: return "ok";
-	case EINVAL: return "-EINVAL";
-	case EBUSY: return "-EBUSY";
-	case EAGAIN: return "-EAGAIN";
-	case ENOMEM: return "-ENOMEM";
-	case ENOENT: return "-ENOENT";
-	case EEXIST: return "-EEXIST";
-	case 1: return "VM_BUG";
-	default: return "error";
+	case 0:
+		return "ok";
+	case EINVAL:
+		return "-EINVAL";
+	case EBUSY:
+		return "-EBUSY";
+	case EAGAIN:
+		return "-EAGAIN";
+	case ENOMEM:
+		return "-ENOMEM";
+	case ENOENT:
+		return "-ENOENT";
+	case EEXIST:
+		return "-EEXIST";
+	case 1:
+		return "VM_BUG";
+	default:
+		return "error";
 	}
 }
 
@@ -170,8 +179,8 @@ void ff_compare_representations(struct ff_world *a, struct ff_world *b,
 		return;
 	}
 	if (a->nr_objs != b->nr_objs) {
-		ff_fail(I_MEMDESC_DIFF, NULL, "%u live objects vs %u", a->nr_objs,
-			b->nr_objs);
+		ff_fail(I_MEMDESC_DIFF, NULL, "%u live objects vs %u",
+			a->nr_objs, b->nr_objs);
 		return;
 	}
 	for (uint32_t i = 0; i < a->nr_objs; i++) {
@@ -183,8 +192,9 @@ void ff_compare_representations(struct ff_world *a, struct ff_world *b,
 				"object %u differs: pfn %u/%u order %u/%u refs "
 				"%d/%d maps %d/%d",
 				i, x.pfn, y.pfn, x.order, y.order,
-				ff_obj_expected_refs(&x), ff_obj_expected_refs(&y),
-				x.pte_maps, y.pte_maps);
+				ff_obj_expected_refs(&x),
+				ff_obj_expected_refs(&y), x.pte_maps,
+				y.pte_maps);
 			return;
 		}
 	}

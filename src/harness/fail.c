@@ -12,13 +12,13 @@
 #include "foliofuzz/world.h"
 
 const struct ff_inv_info ff_invs[FF_NR_INVS] = {
-#define X(id, stmt, kernel) {#id, stmt, kernel},
+#define X(id, stmt, kernel) { #id, stmt, kernel },
 #include "foliofuzz/invariants.def"
 #undef X
 };
 
 const struct ff_finding_info ff_findings[FF_NR_FINDINGS] = {
-#define X(id, inv, fix, what) {#id, inv, #fix, what},
+#define X(id, inv, fix, what) { #id, inv, #fix, what },
 #include "foliofuzz/findings.def"
 #undef X
 };

@@ -64,8 +64,8 @@ static size_t without(struct min_state *s, const struct ff_prog *prog,
 	return prog->nr - n;
 }
 
-static void accept_scratch(struct min_state *s, struct ff_prog *prog,
-			   size_t nr, size_t step)
+static void accept_scratch(struct min_state *s, struct ff_prog *prog, size_t nr,
+			   size_t step)
 {
 	memcpy(prog->ops, s->scratch, nr * sizeof(*prog->ops));
 	prog->nr = nr;
@@ -124,8 +124,8 @@ static bool remove_singles(struct min_state *s, struct ff_prog *prog)
 }
 
 /* Tries argument a of op k at value v; keeps it when it still fails. */
-static bool try_arg(struct min_state *s, struct ff_prog *prog, size_t k,
-		    int a, unsigned int v)
+static bool try_arg(struct min_state *s, struct ff_prog *prog, size_t k, int a,
+		    unsigned int v)
 {
 	uint8_t old = prog->ops[k].arg[a];
 	size_t step;

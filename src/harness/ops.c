@@ -19,8 +19,8 @@ const char *const ff_kind_names[FF_NR_KINDS] = {
 
 /* Page types the set_type / clear_type ops may name. */
 static const char *const type_names[] = {
-	"offline", "table", "guard", "zsmalloc", "unaccepted", "large_kmalloc",
-	"slab",
+	"offline",    "table",	       "guard", "zsmalloc",
+	"unaccepted", "large_kmalloc", "slab",
 };
 static const enum pagetype type_values[] = {
 	PGTY_offline,	 PGTY_table,	     PGTY_guard, PGTY_zsmalloc,
@@ -68,9 +68,11 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 	if (order > w->cfg.max_order)
 		return -EINVAL;
 	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
-	     kind == FF_KIND_ZSMALLOC) && order)
+	     kind == FF_KIND_ZSMALLOC) &&
+	    order)
 		return -EINVAL;
-	if (kind == FF_KIND_FILE && ff_file_overlap(w, sel % FF_NR_FILES, index, nr))
+	if (kind == FF_KIND_FILE &&
+	    ff_file_overlap(w, sel % FF_NR_FILES, index, nr))
 		return -EEXIST; /* filemap_add_folio */
 
 	switch (kind) {
@@ -310,8 +312,9 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 		if (ff_map_slots(w) + nr > FF_MAX_MAPS ||
 		    o->pmd_maps >= FF_MAX_MAPCOUNT)
 			return -ENOMEM;
-		w->maps[w->nr_maps++] = (struct ff_map){
-			.pfn = o->pfn, .vma = (uint8_t)vma, .pmd = 1};
+		w->maps[w->nr_maps++] = (struct ff_map){ .pfn = o->pfn,
+							 .vma = (uint8_t)vma,
+							 .pmd = 1 };
 		folio_get(folio);
 		if (o->kind == FF_KIND_ANON)
 			folio_add_anon_rmap_pmd(folio);
@@ -327,11 +330,13 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	if (ff_map_slots(w) + cnt > FF_MAX_MAPS)
 		return -ENOMEM;
 	for (unsigned long i = first; i < first + cnt; i++)
-		if (w->ref[o->pfn + i].mapcount + o->pmd_maps >= FF_MAX_MAPCOUNT)
+		if (w->ref[o->pfn + i].mapcount + o->pmd_maps >=
+		    FF_MAX_MAPCOUNT)
 			return -ENOMEM;
 	for (unsigned long i = first; i < first + cnt; i++) {
-		w->maps[w->nr_maps++] = (struct ff_map){
-			.pfn = (uint32_t)(o->pfn + i), .vma = (uint8_t)vma};
+		w->maps[w->nr_maps++] =
+			(struct ff_map){ .pfn = (uint32_t)(o->pfn + i),
+					 .vma = (uint8_t)vma };
 		w->ref[o->pfn + i].mapcount++;
 	}
 	folio_ref_add(folio, (int)cnt);
@@ -497,7 +502,7 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 	ff_touch(w, folio_pfn(dst), nr);
 	if (temp)
 		folio_put(dst); /* the new folio's allocation reference */
-	folio_put(src);         /* isolation reference: frees src */
+	folio_put(src);		/* isolation reference: frees src */
 
 	ff_obj_move(w, o, folio_pfn(dst));
 	return 0;
@@ -505,141 +510,184 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 
 /* ---- the table */
 
-#define H {"h", 256, NULL}
+#define H                                                                      \
+	{                                                                      \
+		"h", 256, NULL                                                 \
+	}
 
 const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
-	[FF_OP_ALLOC] = {"alloc", 4,
-			 {{"order", FF_MAX_ORDER + 1, NULL},
-			  {"kind", FF_NR_KINDS, ff_kind_names},
-			  {"obj", 256, NULL},
-			  {"index", 256, NULL}},
-			 op_alloc,
-			 "allocate 2^order pages of a kind; obj picks the "
-			 "anon_vma or file, index the page-cache/linear index",
-		.md_exec = ff_md_alloc},
-	[FF_OP_GET] = {"get", 1, {H}, op_get, "folio_get",
-		.md_exec = ff_md_get},
-	[FF_OP_PUT] = {"put", 1, {H}, op_put,
-		       "folio_put of a handle reference; the last put frees",
-		.md_exec = ff_md_put},
-	[FF_OP_FREE] = {"free", 1, {H}, op_free,
-			"unmap, remove from the page cache, destruct, and drop "
-			"every handle reference",
-		.md_exec = ff_md_free},
-	[FF_OP_SET_TYPE] = {"set_type", 2,
-			    {H, {"type", NR_TYPE_ARGS, type_names}},
-			    op_set_type, "__SetPage<Type> on the first page",
-		.md_exec = ff_md_set_type},
-	[FF_OP_CLEAR_TYPE] = {"clear_type", 2,
-			      {H, {"type", NR_TYPE_ARGS, type_names}},
-			      op_clear_type,
-			      "__ClearPage<Type> on the first page",
-		.md_exec = ff_md_clear_type},
-	[FF_OP_MAP] = {"map", 4,
-		       {H,
-			{"vma", 256, NULL},
-			{"first", 1 << FF_MAX_ORDER, NULL},
-			{"nr", (1 << FF_MAX_ORDER) + 1, NULL}},
-		       op_map,
-		       "map pages [first, first+nr) by PTE; nr=0 maps the "
-		       "whole PMD-order folio by PMD",
-		.md_exec = ff_md_map},
-	[FF_OP_UNMAP] = {"unmap", 4,
-			 {H,
-			  {"vma", 256, NULL},
-			  {"first", 1 << FF_MAX_ORDER, NULL},
-			  {"nr", (1 << FF_MAX_ORDER) + 1, NULL}},
-			 op_unmap,
-			 "zap PTEs of pages [first, first+nr); nr=0 zaps one "
-			 "PMD mapping",
-		.md_exec = ff_md_unmap},
-	[FF_OP_SPLIT] = {"split", 3,
-			 {H,
-			  {"order", FF_MAX_ORDER + 1, NULL},
-			  {"at", 1 << FF_MAX_ORDER, NULL}},
-			 op_split,
-			 "split_folio_to_order; the caller's reference stays "
-			 "with the folio holding page 'at'",
-		.md_exec = NULL},
-	[FF_OP_MIGRATE] = {"migrate", 1, {H}, op_migrate,
-			   "migrate to a new RAM folio (migrate_pages, one "
-			   "folio)",
-		.md_exec = NULL},
-	[FF_OP_DEV_ALLOC] = {"dev_alloc", 0, {{0}}, ff_op_dev_alloc,
-			     "the driver allocates a device-private page "
-			     "(zone_device_page_init)",
-		.md_exec = NULL},
-	[FF_OP_DEV_MIGRATE] = {"dev_migrate", 2, {H, {"pte", 256, NULL}},
-			       ff_op_dev_migrate,
-			       "migrate_vma RAM -> device of an anon page, "
-			       "through its pte-th mapping",
-		.md_exec = NULL},
-	[FF_OP_DEV_FAULT] = {"dev_fault", 2, {H, {"pte", 256, NULL}},
-			     ff_op_dev_fault,
-			     "CPU fault on the pte-th device-private entry: "
-			     "migrate_to_ram",
-		.md_exec = NULL},
-	[FF_OP_DEV_INSERT] = {"dev_insert", 2,
-			      {{"vma", 256, NULL}, {"index", 256, NULL}},
-			      ff_op_dev_insert,
-			      "migrate_vma of an unpopulated anon address: a new "
-			      "device page (migrate_vma_insert_page)",
-		.md_exec = NULL},
-	[FF_OP_DEV_UNMAP] = {"dev_unmap", 1, {H}, ff_op_dev_unmap,
-			     "try_to_unmap of a device-private folio",
-		.md_exec = NULL},
-	[FF_OP_DAX_FAULT] = {"dax_fault", 3,
-			     {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
-			      {"index", FF_DAX_FILE_PAGES, NULL},
-			      {"vma", 256, NULL}},
-			     ff_op_dax_fault,
-			     "DAX fault: associate the entry (shared when the "
-			     "extent is reflinked) and map the page",
-		.md_exec = NULL},
-	[FF_OP_DAX_UNMAP] = {"dax_unmap", 3,
-			     {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
-			      {"index", FF_DAX_FILE_PAGES, NULL},
-			      {"vma", 256, NULL}},
-			     ff_op_dax_unmap, "zap one PTE of a DAX page",
-		.md_exec = NULL},
-	[FF_OP_DAX_TRUNCATE] = {"dax_truncate", 2,
-				{{"file", FF_NR_DAX_FILES, ff_dax_file_names},
-				 {"index", FF_DAX_FILE_PAGES, NULL}},
-				ff_op_dax_truncate,
-				"unmap the file index everywhere and "
-				"dax_disassociate_entry",
-		.md_exec = NULL},
-	[FF_OP_DAX_BUSY] = {"dax_busy", 2,
-			    {{"file", FF_NR_DAX_FILES, ff_dax_file_names},
-			     {"index", FF_DAX_FILE_PAGES, NULL}},
-			    ff_op_dax_busy,
-			    "dax_busy_page; busy must mean pinned",
-		.md_exec = NULL},
-	[FF_OP_RACE] = {"race", 4,
-			{{"reader", FF_NR_READERS, ff_reader_names},
-			 H,
-			 {"page", 1 << FF_MAX_ORDER, NULL},
-			 {"point", 6, ff_race_point_names}},
-			ff_op_race,
-			"run a lockless reader on a page of h; the next op is "
-			"the writer, run at the race point",
-		.md_exec = ff_md_race},
-	[FF_OP_RACE_PFN] = {"race_pfn", 4,
-			    {{"reader", FF_NR_READERS, ff_reader_names},
-			     {"pfn_hi", 256, NULL},
-			     {"pfn_lo", 256, NULL},
-			     {"point", 6, ff_race_point_names}},
-			    ff_op_race_pfn,
-			    "race on any pfn (free pages included); the next "
-			    "op is the writer",
-		.md_exec = ff_md_race_pfn},
-	[FF_OP_PFN_WALK] = {"pfn_walk", 4,
-			    {{"reader", FF_NR_READERS, ff_reader_names},
-			     {"start_hi", 256, NULL},
-			     {"start_lo", 256, NULL},
-			     {"len", 256, NULL}},
-			    ff_op_pfn_walk,
-			    "run a reader over len+1 pfns, like compaction or "
-			    "/proc/kpageflags",
-		.md_exec = ff_md_pfn_walk},
+	[FF_OP_ALLOC] = { "alloc",
+			  4,
+			  { { "order", FF_MAX_ORDER + 1, NULL },
+			    { "kind", FF_NR_KINDS, ff_kind_names },
+			    { "obj", 256, NULL },
+			    { "index", 256, NULL } },
+			  op_alloc,
+			  "allocate 2^order pages of a kind; obj picks the "
+			  "anon_vma or file, index the page-cache/linear index",
+			  .md_exec = ff_md_alloc },
+	[FF_OP_GET] = { "get",
+			1,
+			{ H },
+			op_get,
+			"folio_get",
+			.md_exec = ff_md_get },
+	[FF_OP_PUT] = { "put",
+			1,
+			{ H },
+			op_put,
+			"folio_put of a handle reference; the last put frees",
+			.md_exec = ff_md_put },
+	[FF_OP_FREE] = { "free",
+			 1,
+			 { H },
+			 op_free,
+			 "unmap, remove from the page cache, destruct, and drop "
+			 "every handle reference",
+			 .md_exec = ff_md_free },
+	[FF_OP_SET_TYPE] = { "set_type",
+			     2,
+			     { H, { "type", NR_TYPE_ARGS, type_names } },
+			     op_set_type,
+			     "__SetPage<Type> on the first page",
+			     .md_exec = ff_md_set_type },
+	[FF_OP_CLEAR_TYPE] = { "clear_type",
+			       2,
+			       { H, { "type", NR_TYPE_ARGS, type_names } },
+			       op_clear_type,
+			       "__ClearPage<Type> on the first page",
+			       .md_exec = ff_md_clear_type },
+	[FF_OP_MAP] = { "map",
+			4,
+			{ H,
+			  { "vma", 256, NULL },
+			  { "first", 1 << FF_MAX_ORDER, NULL },
+			  { "nr", (1 << FF_MAX_ORDER) + 1, NULL } },
+			op_map,
+			"map pages [first, first+nr) by PTE; nr=0 maps the "
+			"whole PMD-order folio by PMD",
+			.md_exec = ff_md_map },
+	[FF_OP_UNMAP] = { "unmap",
+			  4,
+			  { H,
+			    { "vma", 256, NULL },
+			    { "first", 1 << FF_MAX_ORDER, NULL },
+			    { "nr", (1 << FF_MAX_ORDER) + 1, NULL } },
+			  op_unmap,
+			  "zap PTEs of pages [first, first+nr); nr=0 zaps one "
+			  "PMD mapping",
+			  .md_exec = ff_md_unmap },
+	[FF_OP_SPLIT] = { "split",
+			  3,
+			  { H,
+			    { "order", FF_MAX_ORDER + 1, NULL },
+			    { "at", 1 << FF_MAX_ORDER, NULL } },
+			  op_split,
+			  "split_folio_to_order; the caller's reference stays "
+			  "with the folio holding page 'at'",
+			  .md_exec = NULL },
+	[FF_OP_MIGRATE] = { "migrate",
+			    1,
+			    { H },
+			    op_migrate,
+			    "migrate to a new RAM folio (migrate_pages, one "
+			    "folio)",
+			    .md_exec = NULL },
+	[FF_OP_DEV_ALLOC] = { "dev_alloc",
+			      0,
+			      { { 0 } },
+			      ff_op_dev_alloc,
+			      "the driver allocates a device-private page "
+			      "(zone_device_page_init)",
+			      .md_exec = NULL },
+	[FF_OP_DEV_MIGRATE] = { "dev_migrate",
+				2,
+				{ H, { "pte", 256, NULL } },
+				ff_op_dev_migrate,
+				"migrate_vma RAM -> device of an anon page, "
+				"through its pte-th mapping",
+				.md_exec = NULL },
+	[FF_OP_DEV_FAULT] = { "dev_fault",
+			      2,
+			      { H, { "pte", 256, NULL } },
+			      ff_op_dev_fault,
+			      "CPU fault on the pte-th device-private entry: "
+			      "migrate_to_ram",
+			      .md_exec = NULL },
+	[FF_OP_DEV_INSERT] = { "dev_insert",
+			       2,
+			       { { "vma", 256, NULL }, { "index", 256, NULL } },
+			       ff_op_dev_insert,
+			       "migrate_vma of an unpopulated anon address: a new "
+			       "device page (migrate_vma_insert_page)",
+			       .md_exec = NULL },
+	[FF_OP_DEV_UNMAP] = { "dev_unmap",
+			      1,
+			      { H },
+			      ff_op_dev_unmap,
+			      "try_to_unmap of a device-private folio",
+			      .md_exec = NULL },
+	[FF_OP_DAX_FAULT] = { "dax_fault",
+			      3,
+			      { { "file", FF_NR_DAX_FILES, ff_dax_file_names },
+				{ "index", FF_DAX_FILE_PAGES, NULL },
+				{ "vma", 256, NULL } },
+			      ff_op_dax_fault,
+			      "DAX fault: associate the entry (shared when the "
+			      "extent is reflinked) and map the page",
+			      .md_exec = NULL },
+	[FF_OP_DAX_UNMAP] = { "dax_unmap",
+			      3,
+			      { { "file", FF_NR_DAX_FILES, ff_dax_file_names },
+				{ "index", FF_DAX_FILE_PAGES, NULL },
+				{ "vma", 256, NULL } },
+			      ff_op_dax_unmap,
+			      "zap one PTE of a DAX page",
+			      .md_exec = NULL },
+	[FF_OP_DAX_TRUNCATE] = { "dax_truncate",
+				 2,
+				 { { "file", FF_NR_DAX_FILES,
+				     ff_dax_file_names },
+				   { "index", FF_DAX_FILE_PAGES, NULL } },
+				 ff_op_dax_truncate,
+				 "unmap the file index everywhere and "
+				 "dax_disassociate_entry",
+				 .md_exec = NULL },
+	[FF_OP_DAX_BUSY] = { "dax_busy",
+			     2,
+			     { { "file", FF_NR_DAX_FILES, ff_dax_file_names },
+			       { "index", FF_DAX_FILE_PAGES, NULL } },
+			     ff_op_dax_busy,
+			     "dax_busy_page; busy must mean pinned",
+			     .md_exec = NULL },
+	[FF_OP_RACE] = { "race",
+			 4,
+			 { { "reader", FF_NR_READERS, ff_reader_names },
+			   H,
+			   { "page", 1 << FF_MAX_ORDER, NULL },
+			   { "point", 6, ff_race_point_names } },
+			 ff_op_race,
+			 "run a lockless reader on a page of h; the next op is "
+			 "the writer, run at the race point",
+			 .md_exec = ff_md_race },
+	[FF_OP_RACE_PFN] = { "race_pfn",
+			     4,
+			     { { "reader", FF_NR_READERS, ff_reader_names },
+			       { "pfn_hi", 256, NULL },
+			       { "pfn_lo", 256, NULL },
+			       { "point", 6, ff_race_point_names } },
+			     ff_op_race_pfn,
+			     "race on any pfn (free pages included); the next "
+			     "op is the writer",
+			     .md_exec = ff_md_race_pfn },
+	[FF_OP_PFN_WALK] = { "pfn_walk",
+			     4,
+			     { { "reader", FF_NR_READERS, ff_reader_names },
+			       { "start_hi", 256, NULL },
+			       { "start_lo", 256, NULL },
+			       { "len", 256, NULL } },
+			     ff_op_pfn_walk,
+			     "run a reader over len+1 pfns, like compaction or "
+			     "/proc/kpageflags",
+			     .md_exec = ff_md_pfn_walk },
 };

@@ -12,12 +12,11 @@
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
 
-const char *const ff_dax_file_names[FF_NR_DAX_FILES] = {"d0", "d1", "d2",
-							 "d3"};
+const char *const ff_dax_file_names[FF_NR_DAX_FILES] = { "d0", "d1", "d2",
+							 "d3" };
 
 /* The k-th present or device-private entry mapping pfn (mod their count). */
-static struct ff_map *nth_pte(struct ff_world *w, unsigned long pfn,
-			      uint8_t k)
+static struct ff_map *nth_pte(struct ff_world *w, unsigned long pfn, uint8_t k)
 {
 	uint32_t n = 0, want;
 
@@ -213,9 +212,9 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 	/* dax_fault_iter -> vmf_insert_page_mkwrite, with a real reference */
 	folio = pfn_folio(pfn);
 	folio_get(folio);
-	w->maps[w->nr_maps++] = (struct ff_map){
-		.pfn = (uint32_t)pfn, .vma = (uint8_t)vma,
-		.index = (uint32_t)idx};
+	w->maps[w->nr_maps++] = (struct ff_map){ .pfn = (uint32_t)pfn,
+						 .vma = (uint8_t)vma,
+						 .index = (uint32_t)idx };
 	folio_get(folio);
 	folio_add_file_rmap_ptes(folio, &folio->page, 1);
 	folio_put(folio);
@@ -224,8 +223,8 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 }
 
 /* Zaps DAX PTEs of (f, idx): in one VMA, or in all when vma < 0. */
-static int zap_dax(struct ff_world *w, struct ff_dax_file *f,
-		   unsigned long idx, int vma, bool all)
+static int zap_dax(struct ff_world *w, struct ff_dax_file *f, unsigned long idx,
+		   int vma, bool all)
 {
 	unsigned long pfn = f->pfn[idx];
 	struct folio *folio = pfn_folio(pfn);

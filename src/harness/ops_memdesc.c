@@ -47,23 +47,26 @@ int ff_md_alloc(struct ff_world *w, const struct ff_op *op)
 	if (order > w->cfg.max_order)
 		return -EINVAL;
 	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
-	     kind == FF_KIND_ZSMALLOC) && order)
+	     kind == FF_KIND_ZSMALLOC) &&
+	    order)
 		return -EINVAL;
 	if (kind == FF_KIND_FILE &&
 	    ff_file_overlap(w, sel % FF_NR_FILES, index, nr))
 		return -EEXIST;
 	if (kind == FF_KIND_ANON || kind == FF_KIND_FILE) {
-		struct md_folio *f = md_folio_alloc(order, kind == FF_KIND_ANON);
+		struct md_folio *f =
+			md_folio_alloc(order, kind == FF_KIND_ANON);
 
 		if (!f)
 			return -ENOMEM;
 		f->memcg_data = (unsigned long)&w->memcg;
 		f->flags |= BIT(PG_uptodate);
 		if (kind == FF_KIND_ANON) {
-			f->mapping = (struct address_space
-					      *)((unsigned long)&w->anon_vmas
-							 [sel % FF_NR_ANON_VMAS] +
-					 FOLIO_MAPPING_ANON);
+			f->mapping =
+				(struct address_space
+					 *)((unsigned long)&w->anon_vmas
+						    [sel % FF_NR_ANON_VMAS] +
+					    FOLIO_MAPPING_ANON);
 			f->flags |= BIT(PG_swapbacked);
 		} else {
 			f->mapping = &w->files[sel % FF_NR_FILES];
@@ -216,7 +219,8 @@ void ff_md_obj_free(struct ff_world *w, struct ff_obj *o)
 		f->flags |= BIT(PG_locked);
 		md_zap_mappings(w, o);
 		if (o->kind == FF_KIND_FILE) {
-			w->files[o->mapping_id].nrpages -= (uint32_t)ff_obj_nr(o);
+			w->files[o->mapping_id].nrpages -=
+				(uint32_t)ff_obj_nr(o);
 			f->mapping = NULL;
 			f->_refcount -= (int)ff_obj_nr(o);
 		}
@@ -298,8 +302,9 @@ int ff_md_map(struct ff_world *w, const struct ff_op *op)
 			return -ENOMEM;
 	touch(w, o);
 	for (unsigned long i = first; i < first + cnt; i++) {
-		w->maps[w->nr_maps++] = (struct ff_map){
-			.pfn = (uint32_t)(o->pfn + i), .vma = (uint8_t)vma};
+		w->maps[w->nr_maps++] =
+			(struct ff_map){ .pfn = (uint32_t)(o->pfn + i),
+					 .vma = (uint8_t)vma };
 		w->ref[o->pfn + i].mapcount++;
 		pfn_to_page(o->pfn + i)->_mapcount++;
 	}
@@ -416,8 +421,8 @@ int ff_md_race_pfn(struct ff_world *w, const struct ff_op *op)
 
 int ff_md_pfn_walk(struct ff_world *w, const struct ff_op *op)
 {
-	unsigned long start = ((unsigned long)op->arg[1] << 8 | op->arg[2]) %
-			      w->nr_memmap;
+	unsigned long start =
+		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->nr_memmap;
 
 	if (op->arg[0] % FF_NR_READERS != FF_READER_GUP_FAST)
 		return FF_UNSUPPORTED;

@@ -20,7 +20,10 @@
 #include "foliofuzz/snapshot.h"
 
 const char *const ff_reader_names[FF_NR_READERS] = {
-	"snapshot", "kpageflags", "kpagecount", "gup_fast",
+	"snapshot",
+	"kpageflags",
+	"kpagecount",
+	"gup_fast",
 };
 const char *const ff_race_point_names[FF_NR_RACE_POINTS] = {
 	"after_page", "after_folio", "after_page2",
@@ -88,8 +91,7 @@ static bool state_free(const struct ff_world *w, const struct page *S,
 	for (unsigned int o = 0; o <= w->cfg.max_order; o++) {
 		const struct page *h = &S[pfn & ~((1UL << o) - 1)];
 
-		if (PageBuddy(h) && h->private >= o &&
-		    !(h->compound_head & 1))
+		if (PageBuddy(h) && h->private >= o && !(h->compound_head & 1))
 			return true;
 	}
 	return false;
@@ -156,8 +158,9 @@ static void check_snapshot(struct ff_world *w, const struct page *S0,
 	const struct folio *fs = &ps->folio_snapshot;
 
 	if (!snapshot_page_is_faithful(ps)) {
-		if (folio_test_large(fs) || (ps->page_snapshot.compound_head & 1) ||
-		    ps->idx || ps->flags)
+		if (folio_test_large(fs) ||
+		    (ps->page_snapshot.compound_head & 1) || ps->idx ||
+		    ps->flags)
 			ff_fail(I_SNAPSHOT, &w->memmap[ps->pfn],
 				"unfaithful snapshot of pfn %lu does not "
 				"describe a lone order-0 page",
@@ -182,7 +185,8 @@ static void check_snapshot(struct ff_world *w, const struct page *S0,
 	    ps->idx == 0 && (ps->page_snapshot.flags & BIT(PG_head)) &&
 	    !(ps->page_snapshot.compound_head & 1) &&
 	    (!folio_test_large(fs) ||
-	     folio_order(fs) != folio_order((const struct folio *)&S0[ps->pfn]))) {
+	     folio_order(fs) !=
+		     folio_order((const struct folio *)&S0[ps->pfn]))) {
 		ff_fail_finding(I_SNAPSHOT, F_SNAPSHOT_HEAD_TORN,
 				&w->memmap[ps->pfn],
 				"FAITHFUL snapshot of head pfn %lu: the page "
@@ -221,8 +225,8 @@ static void state_mapcounts(const struct ff_world *w, const struct page *S,
 
 	*page_maps = page_has_type(p) ? 0 : p->_mapcount + 1;
 	*entire = 0;
-	if ((p->compound_head & 1) &&
-	    (!in_array(w, p->compound_head - 1, &H) || (H ^ pfn) >> FF_MAX_ORDER))
+	if ((p->compound_head & 1) && (!in_array(w, p->compound_head - 1, &H) ||
+				       (H ^ pfn) >> FF_MAX_ORDER))
 		return;
 	if (S[H].flags & BIT(PG_head))
 		*entire = ((const struct folio *)&S[H])->_entire_mapcount + 1;
@@ -352,8 +356,7 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 
 		if (end > w->nr_memmap)
 			end = w->nr_memmap;
-		memcpy(&S0[base], &w->memmap[base],
-		       (end - base) * sizeof(*S0));
+		memcpy(&S0[base], &w->memmap[base], (end - base) * sizeof(*S0));
 	}
 	ff_race_arm(w, point);
 	ff_touch(w, pfn, 1);
@@ -378,8 +381,8 @@ int ff_op_race(struct ff_world *w, const struct ff_op *op)
 
 int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op)
 {
-	unsigned long pfn = ((unsigned long)op->arg[1] << 8 | op->arg[2]) %
-			    w->nr_memmap;
+	unsigned long pfn =
+		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->nr_memmap;
 
 	return race(w, op->arg[0] % FF_NR_READERS, pfn, op->arg[3]);
 }
@@ -387,8 +390,8 @@ int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op)
 /* A compaction / kpageflags-style scan over [start, start + len). */
 int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op)
 {
-	unsigned long start = ((unsigned long)op->arg[1] << 8 | op->arg[2]) %
-			      w->nr_memmap;
+	unsigned long start =
+		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->nr_memmap;
 	unsigned long len = op->arg[3] + 1UL;
 	struct page *S0 = w->memmap; /* no writer: the state is fixed */
 

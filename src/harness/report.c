@@ -78,27 +78,37 @@ const char *ff_sym(unsigned long val, char buf[FF_SYM_LEN])
 }
 
 static const char *const flag_names[NR_PAGEFLAGS] = {
-	"locked",    "writeback", "referenced",	 "uptodate",   "dirty",
-	"lru",	     "head",	  "waiters",	 "active",     "workingset",
-	"owner_priv_1", "owner_2", "arch_1",	 "reserved",   "private",
-	"private_2", "reclaim",	  "swapbacked",	 "unevictable", "dropbehind",
-	"mlocked",   "hwpoison",  "young",	 "idle",       "arch_2",
+	"locked",	"writeback", "referenced", "uptodate",	  "dirty",
+	"lru",		"head",	     "waiters",	   "active",	  "workingset",
+	"owner_priv_1", "owner_2",   "arch_1",	   "reserved",	  "private",
+	"private_2",	"reclaim",   "swapbacked", "unevictable", "dropbehind",
+	"mlocked",	"hwpoison",  "young",	   "idle",	  "arch_2",
 	"arch_3",
 };
 
 static const char *type_name(unsigned int page_type)
 {
 	switch (page_type >> 24) {
-	case PGTY_buddy: return "buddy";
-	case PGTY_offline: return "offline";
-	case PGTY_table: return "table";
-	case PGTY_guard: return "guard";
-	case PGTY_hugetlb: return "hugetlb";
-	case PGTY_slab: return "slab";
-	case PGTY_zsmalloc: return "zsmalloc";
-	case PGTY_unaccepted: return "unaccepted";
-	case PGTY_large_kmalloc: return "large_kmalloc";
-	default: return "?";
+	case PGTY_buddy:
+		return "buddy";
+	case PGTY_offline:
+		return "offline";
+	case PGTY_table:
+		return "table";
+	case PGTY_guard:
+		return "guard";
+	case PGTY_hugetlb:
+		return "hugetlb";
+	case PGTY_slab:
+		return "slab";
+	case PGTY_zsmalloc:
+		return "zsmalloc";
+	case PGTY_unaccepted:
+		return "unaccepted";
+	case PGTY_large_kmalloc:
+		return "large_kmalloc";
+	default:
+		return "?";
 	}
 }
 
@@ -110,12 +120,14 @@ void ff_dump_page(FILE *f, unsigned long pfn)
 	char a[FF_SYM_LEN], b[FF_SYM_LEN];
 	int first = 1;
 
-	fprintf(f, "page: pfn:%lu refcount:%d mapcount:%d mapping:%s index:%#lx\n",
+	fprintf(f,
+		"page: pfn:%lu refcount:%d mapcount:%d mapping:%s index:%#lx\n",
 		pfn, page->_refcount,
 		page_has_type(page) ? 0 : page->_mapcount + 1,
 		ff_sym((unsigned long)page->mapping, a), page->index);
 	if (page->compound_head & 1) {
-		fprintf(f, "  tail of %s\n", ff_sym(page->compound_head - 1, b));
+		fprintf(f, "  tail of %s\n",
+			ff_sym(page->compound_head - 1, b));
 	} else if (PageHead(page) && pfn + 1 < ff_cur->nr_memmap) {
 		const struct folio *folio = (const struct folio *)page;
 
@@ -123,9 +135,8 @@ void ff_dump_page(FILE *f, unsigned long pfn)
 			"  head: order:%lu nr_pages:%u large_mapcount:%d "
 			"entire_mapcount:%d nr_pages_mapped:%#x pincount:%d\n",
 			folio->_flags_1 & 0xff, folio->_nr_pages,
-			folio->_large_mapcount + 1,
-			folio->_entire_mapcount + 1, folio->_nr_pages_mapped,
-			folio->_pincount);
+			folio->_large_mapcount + 1, folio->_entire_mapcount + 1,
+			folio->_nr_pages_mapped, folio->_pincount);
 	}
 	fprintf(f, "  flags: %#lx(", page->flags);
 	for (int i = 0; i < NR_PAGEFLAGS; i++)
@@ -158,7 +169,8 @@ void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
 
 		if (PageBuddy(p) && !(p->compound_head & 1)) {
 			c = 'B';
-			free_left = p->private < 32 ? (1UL << p->private) - 1 : 0;
+			free_left =
+				p->private < 32 ? (1UL << p->private) - 1 : 0;
 		} else if (p->compound_head & 1) {
 			c = 'T';
 		} else if (free_left) {
@@ -218,7 +230,8 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	}
 	fprintf(f, "what: %s\n", after->fail.msg);
 	if (after->fail.finding != FF_FINDING_NONE)
-		fprintf(f, "known finding: %s (docs/findings.md; fix knob %s)\n",
+		fprintf(f,
+			"known finding: %s (docs/findings.md; fix knob %s)\n",
 			ff_findings[after->fail.finding].id,
 			ff_findings[after->fail.finding].fix);
 	fprintf(f, "invariant: %s\n", inv->statement);

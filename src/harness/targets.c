@@ -11,13 +11,16 @@
 #include "foliofuzz/harness.h"
 
 static const uint8_t dax_ops[] = {
-	FF_OP_DAX_FAULT, FF_OP_DAX_UNMAP, FF_OP_DAX_TRUNCATE, FF_OP_DAX_BUSY,
+	FF_OP_DAX_FAULT,
+	FF_OP_DAX_UNMAP,
+	FF_OP_DAX_TRUNCATE,
+	FF_OP_DAX_BUSY,
 };
 
 static const uint8_t devmem_ops[] = {
-	FF_OP_ALLOC,	   FF_OP_GET,	      FF_OP_PUT,	FF_OP_FREE,
-	FF_OP_MAP,	   FF_OP_UNMAP,	      FF_OP_MIGRATE,	FF_OP_DEV_ALLOC,
-	FF_OP_DEV_MIGRATE, FF_OP_DEV_FAULT,   FF_OP_DEV_INSERT, FF_OP_DEV_UNMAP,
+	FF_OP_ALLOC,	   FF_OP_GET,	    FF_OP_PUT,	      FF_OP_FREE,
+	FF_OP_MAP,	   FF_OP_UNMAP,	    FF_OP_MIGRATE,    FF_OP_DEV_ALLOC,
+	FF_OP_DEV_MIGRATE, FF_OP_DEV_FAULT, FF_OP_DEV_INSERT, FF_OP_DEV_UNMAP,
 };
 
 /* race appears twice: it weights the op this target is about. */
@@ -35,19 +38,21 @@ static const uint8_t memdesc_ops[] = {
 };
 
 const struct ff_target ff_targets[] = {
-	{"ops", FF_NR_OPS, NULL,
-	 "every op: RAM, device-private and FS-DAX together", 0},
-	{"dax", sizeof(dax_ops), dax_ops,
-	 "FS-DAX faults, unmaps and truncation over reflinked files", 0},
-	{"devmem", sizeof(devmem_ops), devmem_ops,
-	 "anon RAM pages, device-private pages and the migrate_vma pipeline", 0},
-	{"snapshot", sizeof(snapshot_ops), snapshot_ops,
-	 "lockless readers (snapshot_page, /proc/kpage*, GUP-fast) racing "
-	 "split, free, reuse and migration", 0},
-	{"memdesc", sizeof(memdesc_ops), memdesc_ops,
-	 "struct page vs memdesc representations on the same ops, GUP-fast "
-	 "on memdescs, put_page dispatch",
-	 1},
+	{ "ops", FF_NR_OPS, NULL,
+	  "every op: RAM, device-private and FS-DAX together", 0 },
+	{ "dax", sizeof(dax_ops), dax_ops,
+	  "FS-DAX faults, unmaps and truncation over reflinked files", 0 },
+	{ "devmem", sizeof(devmem_ops), devmem_ops,
+	  "anon RAM pages, device-private pages and the migrate_vma pipeline",
+	  0 },
+	{ "snapshot", sizeof(snapshot_ops), snapshot_ops,
+	  "lockless readers (snapshot_page, /proc/kpage*, GUP-fast) racing "
+	  "split, free, reuse and migration",
+	  0 },
+	{ "memdesc", sizeof(memdesc_ops), memdesc_ops,
+	  "struct page vs memdesc representations on the same ops, GUP-fast "
+	  "on memdescs, put_page dispatch",
+	  1 },
 };
 const size_t ff_nr_targets = sizeof(ff_targets) / sizeof(ff_targets[0]);
 

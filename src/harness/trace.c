@@ -57,7 +57,7 @@ void ff_decode_target(const struct ff_target *t, const uint8_t *data,
 
 	out->nr = 0;
 	while (i < size && out->nr < FF_MAX_PROG) {
-		struct ff_op op = {0};
+		struct ff_op op = { 0 };
 		const struct ff_op_desc *d;
 
 		op.code = ff_target_code(t, data[i++]);
@@ -220,8 +220,8 @@ static int parse_line(struct lexer *lx, const char *p, const char *eol,
 		      struct ff_prog *out)
 {
 	const struct ff_op_desc *d = NULL;
-	struct ff_op op = {0};
-	bool seen[FF_MAX_ARGS] = {0};
+	struct ff_op op = { 0 };
+	bool seen[FF_MAX_ARGS] = { 0 };
 	const char *a;
 	char name[64];
 
@@ -288,8 +288,9 @@ static int parse_line(struct lexer *lx, const char *p, const char *eol,
 int ff_trace_parse(const char *text, size_t len, const char *fname,
 		   struct ff_prog *out, char *err, size_t errlen)
 {
-	struct lexer lx = {text, text + len, fname ? fname : "<trace>", 0,
-			   text, err, errlen};
+	struct lexer lx = { text,  text + len, fname ? fname : "<trace>",
+			    0,	   text,       err,
+			    errlen };
 	const char *p = text;
 
 	out->nr = 0;

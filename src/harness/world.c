@@ -148,10 +148,9 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	}
 	/* DAX VMAs: two processes map d0, one each maps d1, d2, d3. */
 	for (uint32_t i = 0; i < FF_NR_VMAS - FF_NR_RAM_VMAS; i++) {
-		static const uint8_t file_of[] = {0, 0, 1, 2, 3};
+		static const uint8_t file_of[] = { 0, 0, 1, 2, 3 };
 
-		w->vmas[FF_NR_RAM_VMAS + i].file =
-			&w->dax_files[file_of[i]].as;
+		w->vmas[FF_NR_RAM_VMAS + i].file = &w->dax_files[file_of[i]].as;
 	}
 	w->memcg.id = 1;
 

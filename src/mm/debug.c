@@ -33,7 +33,8 @@ static void __dump_folio(FILE *f, const struct folio *folio,
 			folio->_pincount);
 	if (page_has_type(&folio->page))
 		fprintf(f, "  page_type: %#010x\n", folio->page.page_type);
-	fprintf(f, "  flags: %#lx\n", folio->flags & ((1UL << NR_PAGEFLAGS) - 1));
+	fprintf(f, "  flags: %#lx\n",
+		folio->flags & ((1UL << NR_PAGEFLAGS) - 1));
 }
 
 void dump_page(FILE *f, const struct page *page, const char *reason)

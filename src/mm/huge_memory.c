@@ -114,16 +114,17 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 	ff_touch(ff_cur, pfn, nr);
 
 	/* Unfreeze the new folios, the origin last. */
-	for (unsigned long i = 1UL << new_order; i < nr; i += 1UL << new_order) {
+	for (unsigned long i = 1UL << new_order; i < nr;
+	     i += 1UL << new_order) {
 		struct folio *f = (struct folio *)pfn_to_page(pfn + i);
 
 		folio_ref_unfreeze(f, 1 + (f->mapping && !folio_test_anon(f) ?
 						   (int)folio_nr_pages(f) :
 						   0));
 	}
-	folio_ref_unfreeze(folio, 1 + (folio_test_anon(folio) ?
-					       0 :
-					       (int)folio_nr_pages(folio)));
+	folio_ref_unfreeze(
+		folio,
+		1 + (folio_test_anon(folio) ? 0 : (int)folio_nr_pages(folio)));
 
 	/* remap_page() */
 	for (unsigned long i = 0; i < nr; i += 1UL << new_order) {

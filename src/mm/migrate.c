@@ -139,7 +139,8 @@ int migrate_pages_one(struct folio *src, struct folio **dstp)
 	if (was_mapped) {
 		VM_BUG_ON_FOLIO(folio_test_anon(src) && !folio_test_ksm(src) &&
 					!folio_anon_vma(src),
-				src, I_MIGRATE, "mapped anon folio without anon_vma");
+				src, I_MIGRATE,
+				"mapped anon folio without anon_vma");
 		try_to_migrate(src, false);
 	}
 	rc = move_to_new_folio(dst, src);

@@ -106,8 +106,8 @@ FF_NO_COVERAGE void ff_buddy_init(struct ff_world *w)
 }
 
 /* page_bad_reason(): the last matching reason wins, as in the kernel. */
-static const char *page_bad_reason(const struct page *page,
-				   unsigned long flags, const char *flag_reason)
+static const char *page_bad_reason(const struct page *page, unsigned long flags,
+				   const char *flag_reason)
 {
 	const char *reason = NULL;
 
@@ -127,9 +127,9 @@ static const char *page_bad_reason(const struct page *page,
 /* free_page_is_bad() -> bad_page(): reported, and the page is leaked. */
 static bool free_page_is_bad(struct page *page)
 {
-	const char *reason = page_bad_reason(
-		page, PAGE_FLAGS_CHECK_AT_FREE,
-		"PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
+	const char *reason =
+		page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE,
+				"PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
 
 	if (!reason)
 		return false;
@@ -269,9 +269,9 @@ void free_frozen_pages(struct page *page, unsigned int order)
 /* check_new_page(): page_expected_state(PAGE_FLAGS_CHECK_AT_PREP). */
 static void check_new_page(struct page *page)
 {
-	const char *reason = page_bad_reason(
-		page, PAGE_FLAGS_CHECK_AT_PREP,
-		"PAGE_FLAGS_CHECK_AT_PREP flag(s) set");
+	const char *reason =
+		page_bad_reason(page, PAGE_FLAGS_CHECK_AT_PREP,
+				"PAGE_FLAGS_CHECK_AT_PREP flag(s) set");
 
 	if (reason)
 		ff_fail(I_BUDDY_STATE, page,

@@ -16,9 +16,8 @@
 void __folio_set_anon(struct folio *folio, struct anon_vma *anon_vma,
 		      unsigned long index)
 {
-	folio->mapping =
-		(struct address_space *)((unsigned long)anon_vma +
-					 FOLIO_MAPPING_ANON);
+	folio->mapping = (struct address_space *)((unsigned long)anon_vma +
+						  FOLIO_MAPPING_ANON);
 	folio->index = index;
 }
 
@@ -142,8 +141,9 @@ static void split_huge_pmd(struct ff_world *w, uint32_t i)
 	folio_ref_add(folio, (int)nr - 1);
 	w->maps[i].pmd = 0;
 	for (long k = 1; k < nr; k++)
-		w->maps[w->nr_maps++] = (struct ff_map){
-			.pfn = (uint32_t)(pfn + k), .vma = vma};
+		w->maps[w->nr_maps++] =
+			(struct ff_map){ .pfn = (uint32_t)(pfn + k),
+					 .vma = vma };
 }
 
 void try_to_migrate(struct folio *folio, bool split_pmd)
@@ -247,7 +247,8 @@ void try_to_unmap(struct folio *folio)
 			/* vmemmap + pte_pfn(swap pte), in unsigned arithmetic
 			 * as the kernel's pointer arithmetic wraps */
 			subpage = (struct page *)((uintptr_t)w->memmap +
-						  swap_pte_as_present_pfn(m->pfn) *
+						  swap_pte_as_present_pfn(
+							  m->pfn) *
 							  sizeof(struct page));
 		}
 		/* anon_exclusive = folio_test_anon && PageAnonExclusive(subpage) */

@@ -51,7 +51,8 @@ static void set_ps_flags(struct page_snapshot *ps, const struct folio *folio,
 	/* folio_test_idle(folio): folio may be a wild head (knob
 	 * snapshot_live_head) that x86 would read unaligned; read the same
 	 * bytes without an alignment assumption, ASan still checks them. */
-	memcpy(&folio_flags, (const char *)folio + offsetof(struct folio, flags),
+	memcpy(&folio_flags,
+	       (const char *)folio + offsetof(struct folio, flags),
 	       sizeof(folio_flags));
 	if (test_bit_flags(PG_idle, &folio_flags))
 		ps->flags |= PAGE_SNAPSHOT_PG_IDLE;
@@ -75,7 +76,8 @@ again:
 		foliop = (struct folio *)&ps->page_snapshot;
 		if (!folio_test_large(foliop)) {
 			set_ps_flags(ps, page_folio(page), page);
-			memcpy(&ps->folio_snapshot, foliop, sizeof(struct page));
+			memcpy(&ps->folio_snapshot, foliop,
+			       sizeof(struct page));
 			return;
 		}
 		foliop = (struct folio *)page;

@@ -107,9 +107,8 @@ static int parse_entry(char *s, char **key, uint8_t *val)
  * the first op.  covered[] is indexed by op code, so an op that a target
  * lists twice (a weight) is covered by its canonical byte.
  */
-static void check_entry(const struct ff_target *t, int line,
-			const char *key, const uint8_t *val, int len,
-			int *covered)
+static void check_entry(const struct ff_target *t, int line, const char *key,
+			const uint8_t *val, int len, int *covered)
 {
 	struct ff_op want[MAX_ENTRY];
 	uint8_t got[MAX_ENTRY + 8];
@@ -138,11 +137,12 @@ static void check_entry(const struct ff_target *t, int line,
 		}
 		code = ff_target_code(t, b);
 		if (code >= FF_NR_OPS || ff_target_byte(t, code) != b) {
-			dict_error(line, "%s: target '%s' maps byte %u to op "
+			dict_error(line,
+				   "%s: target '%s' maps byte %u to op "
 				   "%u, whose canonical byte is %d",
 				   key, t->name, b, code,
-				   code < FF_NR_OPS ? ff_target_byte(t, code)
-						    : -1);
+				   code < FF_NR_OPS ? ff_target_byte(t, code) :
+						      -1);
 			return;
 		}
 		d = &ff_op_table[code];
@@ -151,14 +151,16 @@ static void check_entry(const struct ff_target *t, int line,
 
 			if (strncmp(key + 3, d->name, nlen) != 0 ||
 			    (key[3 + nlen] != '\0' && key[3 + nlen] != '_')) {
-				dict_error(line, "%s: opcode byte %u is op '%s' "
+				dict_error(line,
+					   "%s: opcode byte %u is op '%s' "
 					   "in target '%s'",
 					   key, b, d->name, t->name);
 				return;
 			}
 		}
 		if (pos + 1 + d->nargs > len) {
-			dict_error(line, "%s: op %d (%s) at offset %d has %d "
+			dict_error(line,
+				   "%s: op %d (%s) at offset %d has %d "
 				   "argument bytes, want %u",
 				   key, nr, d->name, pos, len - pos - 1,
 				   d->nargs);
@@ -167,7 +169,8 @@ static void check_entry(const struct ff_target *t, int line,
 		for (int i = 0; i < d->nargs; i++) {
 			if (d->args[i].range &&
 			    val[pos + 1 + i] >= d->args[i].range) {
-				dict_error(line, "%s: op %d (%s): argument "
+				dict_error(line,
+					   "%s: op %d (%s): argument "
 					   "%s=%u is not below %u",
 					   key, nr, d->name, d->args[i].name,
 					   val[pos + 1 + i], d->args[i].range);
@@ -194,16 +197,20 @@ static void check_entry(const struct ff_target *t, int line,
 
 			if (prog.ops[k].code != want[k].code ||
 			    memcmp(prog.ops[k].arg, want[k].arg, d->nargs)) {
-				dict_error(line, "%s: op %d does not decode to "
-					   "that %s op", key, k, d->name);
+				dict_error(line,
+					   "%s: op %d does not decode to "
+					   "that %s op",
+					   key, k, d->name);
 				ff_prog_free(&prog);
 				return;
 			}
 		}
 		elen = ff_encode_target(t, &prog, got, sizeof(got));
 		if (elen != (size_t)len || memcmp(got, val, elen) != 0)
-			dict_error(line, "%s: ff_encode_target does not give "
-				   "it back", key);
+			dict_error(line,
+				   "%s: ff_encode_target does not give "
+				   "it back",
+				   key);
 	}
 	ff_prog_free(&prog);
 }
@@ -240,8 +247,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dict_path = argv[1];
-	name = argc == 3 ? argv[2]
-			 : target_from_path(dict_path, tname, sizeof(tname));
+	name = argc == 3 ? argv[2] :
+			   target_from_path(dict_path, tname, sizeof(tname));
 	t = ff_target_by_name(name);
 	if (!t) {
 		fprintf(stderr, "%s: no fuzz target '%s' (known:", dict_path,
@@ -294,15 +301,18 @@ int main(int argc, char **argv)
 
 	for (size_t k = 0; k < t->nr_ops; k++)
 		if (!covered[ff_target_code(t, (uint8_t)k)])
-			dict_error(0, "no entry for op '%s' (byte %zu of "
-				   "target '%s')",
-				   ff_op_table[ff_target_code(t, (uint8_t)k)].name,
-				   k, t->name);
+			dict_error(
+				0,
+				"no entry for op '%s' (byte %zu of "
+				"target '%s')",
+				ff_op_table[ff_target_code(t, (uint8_t)k)].name,
+				k, t->name);
 	if (nr_errors) {
 		fprintf(stderr, "test_dict_sync: %d error(s)\n", nr_errors);
 		return 1;
 	}
 	printf("test_dict_sync: target %s: %d entries, all %zu ops "
-	       "covered\n", t->name, nr, t->nr_ops);
+	       "covered\n",
+	       t->name, nr, t->nr_ops);
 	return 0;
 }

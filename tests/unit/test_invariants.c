@@ -87,10 +87,10 @@ static struct ff_world *world_after(const char *trace)
 	return world_with(trace, 0, false, true);
 }
 
-static struct ff_op op1(enum ff_opcode code, uint8_t a0, uint8_t a1,
-			uint8_t a2, uint8_t a3)
+static struct ff_op op1(enum ff_opcode code, uint8_t a0, uint8_t a1, uint8_t a2,
+			uint8_t a3)
 {
-	struct ff_op op = {code, {a0, a1, a2, a3}};
+	struct ff_op op = { code, { a0, a1, a2, a3 } };
 
 	return op;
 }
@@ -202,7 +202,8 @@ static struct ff_world *c_buddy_merged(void)
 
 static struct ff_world *c_free_bad_page(void)
 {
-	struct ff_world *w = world_after("alloc order=0 kind=plain obj=0 index=0\n");
+	struct ff_world *w =
+		world_after("alloc order=0 kind=plain obj=0 index=0\n");
 	struct ff_op put = op1(FF_OP_PUT, 0, 0, 0, 0);
 
 	set_bit_flags(PG_active, &obj0(w)->flags);
@@ -212,7 +213,8 @@ static struct ff_world *c_free_bad_page(void)
 
 static struct ff_world *c_free_tail(void)
 {
-	struct ff_world *w = world_after("alloc order=2 kind=plain obj=0 index=0\n");
+	struct ff_world *w =
+		world_after("alloc order=2 kind=plain obj=0 index=0\n");
 	struct ff_op put = op1(FF_OP_PUT, 0, 0, 0, 0);
 
 	folio_page(obj0(w), 3)->mapping = NULL;
@@ -285,7 +287,8 @@ static struct ff_world *c_large_mapcount(void)
 
 static struct ff_world *c_type_mapped(void)
 {
-	struct ff_world *w = world_after("alloc order=0 kind=plain obj=0 index=0\n");
+	struct ff_world *w =
+		world_after("alloc order=0 kind=plain obj=0 index=0\n");
 	struct ff_op set = op1(FF_OP_SET_TYPE, 0, 0, 0, 0);
 
 	obj0(w)->_mapcount = 0; /* a mapping the harness does not know */
@@ -295,7 +298,8 @@ static struct ff_world *c_type_mapped(void)
 
 static struct ff_world *c_type_clear(void)
 {
-	struct ff_world *w = world_after("alloc order=0 kind=slab obj=0 index=0\n");
+	struct ff_world *w =
+		world_after("alloc order=0 kind=slab obj=0 index=0\n");
 	struct ff_op clr = op1(FF_OP_CLEAR_TYPE, 0, 6 /* slab */, 0, 0);
 
 	obj0(w)->page.page_type = (unsigned int)PGTY_offline << 24;
@@ -305,7 +309,8 @@ static struct ff_world *c_type_clear(void)
 
 static struct ff_world *c_type_tail(void)
 {
-	struct ff_world *w = world_after("alloc order=2 kind=plain obj=0 index=0\n");
+	struct ff_world *w =
+		world_after("alloc order=2 kind=plain obj=0 index=0\n");
 
 	folio_page(obj0(w), 2)->page_type = (unsigned int)PGTY_offline << 24;
 	ff_check_full(w);
@@ -341,7 +346,8 @@ static struct ff_world *c_flags(void)
 
 static struct ff_world *c_ref_underflow(void)
 {
-	struct ff_world *w = world_after("alloc order=0 kind=plain obj=0 index=0\n");
+	struct ff_world *w =
+		world_after("alloc order=0 kind=plain obj=0 index=0\n");
 	struct ff_op put = op1(FF_OP_PUT, 0, 0, 0, 0);
 
 	obj0(w)->_refcount = 0;
@@ -405,7 +411,7 @@ static struct ff_world *c_leak(void)
 	struct ff_world *w = world_after(ANON2);
 
 	/* a page-table entry nobody will ever zap */
-	w->maps[w->nr_maps++] = (struct ff_map){.pfn = 0, .vma = 0};
+	w->maps[w->nr_maps++] = (struct ff_map){ .pfn = 0, .vma = 0 };
 	ff_world_teardown(w, true);
 	return w;
 }
@@ -461,7 +467,7 @@ static struct ff_world *c_dax_rmap(void)
 
 #define RACE_SPLIT(reader, page, point)                                        \
 	"alloc order=2 kind=file obj=0 index=0\n"                              \
-	"race reader=" reader " h=0 page=" page " point=" point "\n"            \
+	"race reader=" reader " h=0 page=" page " point=" point "\n"           \
 	"split h=0 order=1 at=0\n"
 
 static struct ff_world *c_snapshot(void)
@@ -489,7 +495,8 @@ static struct ff_world *c_memdesc(void)
 
 static struct ff_world *c_memdesc_diff(void)
 {
-	struct ff_world *a = world_after(ANON2), *b = world_with(ANON2, 0, true, true);
+	struct ff_world *a = world_after(ANON2),
+			*b = world_with(ANON2, 0, true, true);
 
 	ff_cur = b;
 	b->objs[0].index = 7; /* the representations disagree */

@@ -30,8 +30,7 @@ static void check(int cond, const char *what, const char *name)
 }
 
 /* The "# expect:" line of a regression trace, or "" if none. */
-static void expect_line(const char *dir, const char *name, char *out,
-			size_t n)
+static void expect_line(const char *dir, const char *name, char *out, size_t n)
 {
 	char path[1024], line[512];
 	FILE *f;
@@ -76,7 +75,8 @@ int main(int argc, char **argv)
 		expect_line(argv[1], k->name, exp, sizeof(exp));
 		snprintf(want, sizeof(want), " with bugs=%s", k->name);
 		check(strstr(exp, want) != NULL,
-		      "no corpus/regressions/<knob>.trace expecting it", k->name);
+		      "no corpus/regressions/<knob>.trace expecting it",
+		      k->name);
 	}
 	for (int i = 0; i < FF_NR_FINDINGS; i++) {
 		const struct ff_finding_info *fd = &ff_findings[i];

@@ -77,8 +77,7 @@ static void push_random(struct ff_prog *p, size_t n)
 	}
 }
 
-static void push_op(struct ff_prog *p, int code, int a0, int a1, int a2,
-		    int a3)
+static void push_op(struct ff_prog *p, int code, int a0, int a1, int a2, int a3)
 {
 	struct ff_op op = { .code = (uint8_t)code,
 			    .arg = { (uint8_t)a0, (uint8_t)a1, (uint8_t)a2,
@@ -100,8 +99,8 @@ static void print_prog(const char *what, const struct ff_prog *p)
 /* ---- (a), (b): the synthetic predicate */
 
 struct synth {
-	size_t max_len;   /* no candidate may be longer than the input */
-	bool bad_cand;    /* a candidate was out of range or too long */
+	size_t max_len; /* no candidate may be longer than the input */
+	bool bad_cand;	/* a candidate was out of range or too long */
 	unsigned long calls;
 };
 
@@ -166,8 +165,8 @@ static void test_synthetic(void)
 		push_op(&p, FF_OP_ALLOC, 3, (int)(rng() % FF_NR_KINDS),
 			(int)(rng() % 2), (int)(rng() % 64));
 		push_random(&p, 1 + rng() % 30);
-		push_op(&p, FF_OP_SPLIT, (int)(rng() % 64), 1 + (int)(rng() % 5),
-			(int)(rng() % 64), 0);
+		push_op(&p, FF_OP_SPLIT, (int)(rng() % 64),
+			1 + (int)(rng() % 5), (int)(rng() % 64), 0);
 		push_random(&p, rng() % 40);
 		before = p.nr;
 		s.max_len = p.nr;
@@ -183,11 +182,13 @@ static void test_synthetic(void)
 		      round, st.ops_before, st.ops_after, st.tries, before,
 		      p.nr, s.calls);
 		if (!CHECK(p.nr == 2 && p.ops[0].code == FF_OP_ALLOC &&
-				   p.ops[0].arg[0] == 3 && p.ops[0].arg[1] == 0 &&
-				   p.ops[0].arg[2] == 0 && p.ops[0].arg[3] == 0 &&
+				   p.ops[0].arg[0] == 3 &&
+				   p.ops[0].arg[1] == 0 &&
+				   p.ops[0].arg[2] == 0 &&
+				   p.ops[0].arg[3] == 0 &&
 				   p.ops[1].code == FF_OP_SPLIT &&
-				   p.ops[1].arg[0] == 0 && p.ops[1].arg[1] == 0 &&
-				   p.ops[1].arg[2] == 0,
+				   p.ops[1].arg[0] == 0 &&
+				   p.ops[1].arg[1] == 0 && p.ops[1].arg[2] == 0,
 			   "round %d: not the minimal pair", round))
 			print_prog("got", &p);
 		ff_prog_free(&p);
