@@ -28,6 +28,12 @@ static inline int32_t ff_obj_expected_refs(const struct ff_obj *o)
 /* Appends a new live object owning [pfn, pfn + 2^order). */
 struct ff_obj *ff_obj_new(struct ff_world *w, unsigned long pfn,
 			  unsigned int order, uint8_t kind);
+/* The object an alloc op creates: one handle reference; anon and file
+ * objects charged, with their anon_vma or file (sel) and index; a file
+ * object's page-cache references. */
+struct ff_obj *ff_obj_alloced(struct ff_world *w, unsigned long pfn,
+			      unsigned int order, uint8_t kind, uint32_t sel,
+			      unsigned long index, uint8_t type);
 /* Index of the live object owning pfn, or -1. */
 long ff_obj_index_of(struct ff_world *w, unsigned long pfn);
 /* The live object named by a handle byte, or NULL when none is live. */

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
@@ -180,7 +181,7 @@ static int close_out(FILE *f, const char *path)
 	return 0;
 }
 
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+bool ff_cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
 	unsigned long v;
@@ -340,7 +341,8 @@ static int cmd_run(int argc, char **argv)
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
 		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
-			if (!parse_uint(argv[i] + 7, 1u << 20, &v) || v < 1)
+			if (!ff_cli_parse_uint(argv[i] + 7, 1u << 20, &v) ||
+			    v < 1)
 				return usage("run: --pfns needs 1..1048576");
 			o.cfg.nr_pfns = (uint32_t)v;
 		} else if (argv[i][0] == '-' && argv[i][1])
@@ -459,10 +461,10 @@ static int cmd_gen(int argc, char **argv)
 
 	for (int i = 0; i < argc; i++) {
 		if (strncmp(argv[i], "--seed=", 7) == 0) {
-			if (!parse_uint(argv[i] + 7, ~0UL, &seed))
+			if (!ff_cli_parse_uint(argv[i] + 7, ~0UL, &seed))
 				return usage("gen: bad --seed");
 		} else if (strncmp(argv[i], "--len=", 6) == 0) {
-			if (!parse_uint(argv[i] + 6, FF_MAX_PROG, &len))
+			if (!ff_cli_parse_uint(argv[i] + 6, FF_MAX_PROG, &len))
 				return usage("gen: --len needs 0..4096");
 		} else if (strcmp(argv[i], "--text") == 0) {
 			text = true;
@@ -581,17 +583,19 @@ static int cmd_bench(int argc, char **argv)
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
 		} else if (strncmp(argv[i], "--seconds=", 10) == 0) {
-			if (!parse_uint(argv[i] + 10, 3600, &v) || !v)
+			if (!ff_cli_parse_uint(argv[i] + 10, 3600, &v) || !v)
 				return usage("bench: --seconds needs 1..3600");
 			seconds = (double)v;
 		} else if (strncmp(argv[i], "--len=", 6) == 0) {
-			if (!parse_uint(argv[i] + 6, FF_MAX_PROG, &len) || !len)
+			if (!ff_cli_parse_uint(argv[i] + 6, FF_MAX_PROG,
+					       &len) ||
+			    !len)
 				return usage("bench: --len needs 1..4096");
 		} else if (strncmp(argv[i], "--seed=", 7) == 0) {
-			if (!parse_uint(argv[i] + 7, ~0UL, &seed))
+			if (!ff_cli_parse_uint(argv[i] + 7, ~0UL, &seed))
 				return usage("bench: bad --seed");
 		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
-			if (!parse_uint(argv[i] + 7, 1u << 20, &pfns) ||
+			if (!ff_cli_parse_uint(argv[i] + 7, 1u << 20, &pfns) ||
 			    pfns < 64)
 				return usage("bench: --pfns needs 64..1048576");
 		} else {

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
@@ -216,21 +217,6 @@ static char **list_dir(const char *dir, size_t *nr)
 	return v;
 }
 
-static bool parse_ulong(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Runs prog; true when an invariant broke (the report is on stdout). */
 static bool run_one(const struct ff_run_opts *o, const struct ff_prog *prog,
 		    unsigned long *steps, struct ff_result *res)
@@ -288,13 +274,15 @@ int ff_cmd_random(int argc, char **argv)
 				return rusage("--seconds needs a positive "
 					      "number");
 		} else if (strncmp(a, "--seed=", 7) == 0) {
-			if (!parse_ulong(a + 7, ~0UL, &seed))
+			if (!ff_cli_parse_uint(a + 7, ~0UL, &seed))
 				return rusage("bad --seed");
 		} else if (strncmp(a, "--len=", 6) == 0) {
-			if (!parse_ulong(a + 6, FF_MAX_PROG, &len) || !len)
+			if (!ff_cli_parse_uint(a + 6, FF_MAX_PROG, &len) ||
+			    !len)
 				return rusage("--len needs 1..4096");
 		} else if (strncmp(a, "--pfns=", 7) == 0) {
-			if (!parse_ulong(a + 7, 1u << 20, &pfns) || pfns < 64)
+			if (!ff_cli_parse_uint(a + 7, 1u << 20, &pfns) ||
+			    pfns < 64)
 				return rusage("--pfns needs 64..1048576");
 		} else if (strncmp(a, "--corpus=", 9) == 0) {
 			if (nr_dirs == 16)

@@ -63,7 +63,6 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 	uint8_t type = 0;
 	struct folio *folio;
 	struct page *page;
-	struct ff_obj *o;
 
 	if (order > w->cfg.max_order)
 		return -EINVAL;
@@ -115,20 +114,7 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 		}
 		break;
 	}
-	o = ff_obj_new(w, folio_pfn(folio), order,
-		       ff_kind_is_mapped(kind) ? kind : FF_KIND_PLAIN);
-	o->type = type;
-	o->hrefs = 1;
-	if (kind == FF_KIND_ANON) {
-		o->mapping_id = sel % FF_NR_ANON_VMAS;
-		o->index = index;
-		o->charged = 1;
-	} else if (kind == FF_KIND_FILE) {
-		o->mapping_id = sel % FF_NR_FILES;
-		o->index = index;
-		o->charged = 1;
-		o->cache_refs = (int32_t)nr;
-	}
+	ff_obj_alloced(w, folio_pfn(folio), order, kind, sel, index, type);
 	return 0;
 }
 

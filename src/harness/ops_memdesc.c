@@ -106,21 +106,8 @@ int ff_md_alloc(struct ff_world *w, const struct ff_op *op)
 			type = PGTY_zsmalloc;
 		}
 	}
-	o = ff_obj_new(w, pfn, order,
-		       ff_kind_is_mapped(kind) ? kind : FF_KIND_PLAIN);
-	o->type = type;
-	o->hrefs = 1;
+	o = ff_obj_alloced(w, pfn, order, kind, sel, index, type);
 	o->desc = desc;
-	if (kind == FF_KIND_ANON) {
-		o->mapping_id = sel % FF_NR_ANON_VMAS;
-		o->index = index;
-		o->charged = 1;
-	} else if (kind == FF_KIND_FILE) {
-		o->mapping_id = sel % FF_NR_FILES;
-		o->index = index;
-		o->charged = 1;
-		o->cache_refs = (int32_t)nr;
-	}
 	return 0;
 }
 

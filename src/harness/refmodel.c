@@ -102,3 +102,25 @@ void ff_obj_move(struct ff_world *w, struct ff_obj *o, unsigned long dpfn)
 	w->nr_objs--;
 	w->objs[pos] = keep;
 }
+
+struct ff_obj *ff_obj_alloced(struct ff_world *w, unsigned long pfn,
+			      unsigned int order, uint8_t kind, uint32_t sel,
+			      unsigned long index, uint8_t type)
+{
+	struct ff_obj *o = ff_obj_new(
+		w, pfn, order, ff_kind_is_mapped(kind) ? kind : FF_KIND_PLAIN);
+
+	o->type = type;
+	o->hrefs = 1;
+	if (kind == FF_KIND_ANON) {
+		o->mapping_id = sel % FF_NR_ANON_VMAS;
+		o->index = index;
+		o->charged = 1;
+	} else if (kind == FF_KIND_FILE) {
+		o->mapping_id = sel % FF_NR_FILES;
+		o->index = index;
+		o->charged = 1;
+		o->cache_refs = (int32_t)(1L << order);
+	}
+	return o;
+}
