@@ -209,7 +209,9 @@ printf 'knob\ttarget\texpected\tengine\tstart\ttrial\tseed\tlimit_s\tfound\ttime
 # No symbolization: it adds 0.1-0.4 s after each sanitizer report or
 # libFuzzer crash, which would count as search time (afl-fuzz turns it off
 # too).  Rerun a crash with foliofuzz run or fuzz_T_replay for symbols.
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}symbolize=0
+# abort_on_error=1: afl-fuzz refuses custom ASAN_OPTIONS without it, and
+# libFuzzer records an abort like any other crash.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}abort_on_error=1:symbolize=0
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}:symbolize=0
 
 now() { date +%s.%N; }
