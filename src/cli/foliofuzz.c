@@ -421,35 +421,6 @@ static int cmd_explain(int argc, char **argv)
 	return 0;
 }
 
-/* xorshift64*: deterministic, seeded, no libc state. */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* A random program of len ops: random bytes, decoded with the --target
- * op subset (no feedback), so it has that target's op mix. */
-static void gen_prog(uint64_t *rng, size_t len, struct ff_prog *prog)
-{
-	size_t n = len * (1 + FF_MAX_ARGS);
-	uint8_t *bytes = malloc(n);
-
-	if (!bytes)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		bytes[i] = (uint8_t)(rng_next(rng) >> 56);
-	ff_decode_target(target, bytes, n, prog);
-	if (prog->nr > len)
-		prog->nr = len;
-	free(bytes);
-}
-
 static int cmd_gen(int argc, char **argv)
 {
 	unsigned long seed = 1, len = 64;
@@ -477,9 +448,9 @@ static int cmd_gen(int argc, char **argv)
 			return usage("gen: unknown option");
 		}
 	}
-	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	rng = ff_cli_rng_seed(seed);
 	ff_prog_init(&prog);
-	gen_prog(&rng, len, &prog);
+	ff_cli_gen_prog(target, &rng, len, &prog);
 	f = open_out(out);
 	if (!f) {
 		ff_prog_free(&prog);
@@ -530,14 +501,14 @@ static double cpu_now(void)
 static double bench_one(const struct ff_run_opts *o, uint64_t seed, size_t len,
 			double seconds, size_t *mix, int *bad, double *wall)
 {
-	uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	uint64_t rng = ff_cli_rng_seed(seed);
 	struct ff_prog pool[BENCH_POOL];
 	size_t steps = 0;
 	double t0, t, c0;
 
 	for (int i = 0; i < BENCH_POOL; i++) {
 		ff_prog_init(&pool[i]);
-		gen_prog(&rng, len, &pool[i]);
+		ff_cli_gen_prog(target, &rng, len, &pool[i]);
 		for (size_t k = 0; mix && k < pool[i].nr; k++)
 			mix[pool[i].ops[k].code]++;
 	}

@@ -77,32 +77,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* xorshift64*, seeded as `foliofuzz gen` seeds it: keep the two equal, so
- * that a failing program reproduces with gen. */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545F4914F6CDD1DULL;
-}
-
-static void gen_prog(const struct ff_target *t, uint64_t seed, size_t len,
-		     uint8_t *bytes, struct ff_prog *prog)
-{
-	uint64_t rng = seed * 0x9E3779B97F4A7C15ULL + 1;
-	size_t n = len * (1 + FF_MAX_ARGS);
-
-	for (size_t i = 0; i < n; i++)
-		bytes[i] = (uint8_t)(rng_next(&rng) >> 56);
-	ff_decode_target(t, bytes, n, prog);
-	if (prog->nr > len)
-		prog->nr = len;
-}
-
 static void save_prog(const struct ff_prog *p)
 {
 	FILE *f;
@@ -248,7 +222,7 @@ int ff_cmd_random(int argc, char **argv)
 	struct ff_result res;
 	struct ff_prog prog;
 	uint64_t rng;
-	uint8_t *bytes;
+	uint64_t prog_rng;
 	char err[512], what[96];
 
 	ff_run_opts_default(&o);
@@ -361,10 +335,7 @@ int ff_cmd_random(int argc, char **argv)
 		free(files);
 	}
 
-	bytes = malloc(len * (1 + FF_MAX_ARGS));
-	if (!bytes)
-		abort();
-	rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+	rng = ff_cli_rng_seed(seed);
 	for (;;) {
 		double t = now() - cur.t0;
 
@@ -375,21 +346,20 @@ int ff_cmd_random(int argc, char **argv)
 			break;
 		}
 		/* A program seed of 0 would read as "from the corpus". */
-		cur.seed = (unsigned long)(rng_next(&rng) >> 1) | 1;
-		cur.len = 1 + (unsigned long)(rng_next(&rng) % len);
+		cur.seed = (unsigned long)(ff_cli_rng_next(&rng) >> 1) | 1;
+		cur.len = 1 + (unsigned long)(ff_cli_rng_next(&rng) % len);
 		snprintf(what, sizeof(what), "seed %lu, len %lu", cur.seed,
 			 cur.len);
-		gen_prog(cur.target, cur.seed, cur.len, bytes, &prog);
+		prog_rng = ff_cli_rng_seed(cur.seed); /* as `gen --seed` */
+		ff_cli_gen_prog(cur.target, &prog_rng, cur.len, &prog);
 		cur.nr++;
 		if (run_one(&o, &prog, &steps, &res)) {
 			int rc = found(&res, steps);
 
-			free(bytes);
 			ff_prog_free(&prog);
 			return rc;
 		}
 	}
-	free(bytes);
 	ff_prog_free(&prog);
 	return 0;
 }

@@ -27,39 +27,7 @@
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
-static unsigned nr_passed, nr_failed;
-
-static bool __attribute__((format(printf, 3, 4)))
-check_at(bool ok, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		nr_passed++;
-		return true;
-	}
-	nr_failed++;
-	fprintf(stderr, "test_minimize.c:%d: FAIL: ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return false;
-}
-
-#define CHECK(cond, ...) check_at((cond), __LINE__, __VA_ARGS__)
-
-/* splitmix64 with a fixed seed: the same programs on every run. */
-static uint64_t rng_state = 0x6d696e696d697a65ULL; /* "minimize" */
-
-static uint64_t rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+#include "check.h"
 
 /* Appends n random ops (random bytes, decoded: always in range). */
 static void push_random(struct ff_prog *p, size_t n)
@@ -285,6 +253,7 @@ static void test_knob(void)
 
 int main(void)
 {
+	rng_state = 0x6d696e696d697a65ULL;
 	test_synthetic();
 	test_not_failing();
 	test_knob();

@@ -33,44 +33,11 @@
 
 #include "foliofuzz/harness.h"
 
+#include "check.h"
+
 #define NR_RANDOM 4000	  /* random byte strings in (a) and (c) */
 #define NR_CANONICAL 2000 /* random valid programs in (b) */
 #define MAX_LEN 600	  /* longest random byte string */
-
-static unsigned nr_passed, nr_failed;
-
-/* Records one check; prints the failure with where it was made. */
-static bool __attribute__((format(printf, 3, 4)))
-check_at(bool ok, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		nr_passed++;
-		return true;
-	}
-	nr_failed++;
-	fprintf(stderr, "test_trace.c:%d: FAIL: ", line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return false;
-}
-
-#define CHECK(cond, ...) check_at((cond), __LINE__, __VA_ARGS__)
-
-/* splitmix64: a fixed seed gives the same inputs on every run and host. */
-static uint64_t rng_state = 0x666f6c696f66757aULL; /* "foliofuz" */
-
-static uint64_t rng(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static unsigned rng_below(unsigned n)
 {
@@ -731,6 +698,7 @@ static void test_equivalences(void)
 
 int main(void)
 {
+	rng_state = 0x666f6c696f66757aULL;
 	test_decode_random();
 	test_canonical();
 	test_print_parse();
