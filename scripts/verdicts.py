@@ -5,7 +5,8 @@ before/after comparisons of a refactoring.
     scripts/verdicts.py record FOLIOFUZZ OUT.tsv [--gen N] [--jobs J]
     scripts/verdicts.py compare BEFORE.tsv AFTER.tsv
 
-`record` runs `FOLIOFUZZ run` over every corpus and regression trace and
+`record` (run it from one directory each time: generated programs go to
+./verdicts-gen/) runs `FOLIOFUZZ run` over every corpus and regression trace and
 over N generated programs per target (`foliofuzz gen`), each with no knob,
 with --no-suppress, and with every bug and fix knob in turn, and writes one
 line per run: case, flags, exit status, and the SHA-256 of everything the
@@ -25,7 +26,6 @@ import pathlib
 import re
 import subprocess
 import sys
-import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -66,10 +66,13 @@ def record(args):
     ff = os.path.abspath(args.foliofuzz)
     cases = sorted((str(p.relative_to(ROOT)), p)
                    for p in ROOT.glob("corpus/*/*.trace"))
-    tmp = tempfile.TemporaryDirectory()
+    # Generated programs run from one fixed relative path per case: the
+    # path is part of what `run` prints.
+    gen = pathlib.Path("verdicts-gen")  # in the working directory
+    gen.mkdir(exist_ok=True)
     for t in targets(ff):
         for seed in range(args.gen):
-            p = pathlib.Path(tmp.name) / f"gen-{t}-{seed}.trace"
+            p = gen / f"{t}-{seed}.trace"
             subprocess.run([ff, "gen", f"--seed={seed}", "--len=120",
                             f"--target={t}", "--text", "-o", str(p)],
                            check=True, capture_output=True)
