@@ -6,7 +6,7 @@ before/after comparisons of a refactoring.
     scripts/verdicts.py compare BEFORE.tsv AFTER.tsv
 
 `record` (run it from one directory each time: generated programs go to
-./verdicts-gen/) runs `FOLIOFUZZ run` over every corpus and regression trace and
+./verdicts-gen/, made once and reused) runs `FOLIOFUZZ run` over every corpus and regression trace and
 over N generated programs per target (`foliofuzz gen`), each with no knob,
 with --no-suppress, and with every bug and fix knob in turn, and writes one
 line per run: case, flags, exit status, and the SHA-256 of everything the
@@ -73,6 +73,9 @@ def record(args):
     for t in targets(ff):
         for seed in range(args.gen):
             p = gen / f"{t}-{seed}.trace"
+            if p.exists():  # the same programs before and after
+                cases.append((f"gen/{t}/{seed}", p))
+                continue
             subprocess.run([ff, "gen", f"--seed={seed}", "--len=120",
                             f"--target={t}", "--text", "-o", str(p)],
                            check=True, capture_output=True)
