@@ -79,8 +79,8 @@ static inline int (*ff_exec_fn(const struct ff_world *w,
 {
 	extern const struct ff_op_desc ff_op_table[];
 
-	return w->cfg.memdesc ? ff_op_table[code].md_exec :
-				ff_op_table[code].exec;
+	return w->k.cfg.memdesc ? ff_op_table[code].md_exec :
+				  ff_op_table[code].exec;
 }
 
 extern const struct ff_op_desc ff_op_table[];

@@ -93,7 +93,7 @@ static inline bool memdesc_is_buddy(memdesc_t md)
 }
 bool memdesc_is_folio(memdesc_t md);
 
-struct ff_world;
+struct ff_kernel;
 struct md_folio *md_folio_alloc(unsigned int order, bool anon);
 struct page *md_alloc_misc(unsigned int order);
 struct md_slab *md_slab_alloc(unsigned int order);
@@ -108,6 +108,6 @@ void md_put_page(struct page *page);
 void md_free_pages(struct page *page, unsigned int order);
 /* GUP-fast: read memdesc, type check, tryget, recheck. */
 struct md_folio *md_gup_fast(struct page *page);
-void md_pools_destroy(struct ff_world *w);
+void md_pools_destroy(struct ff_kernel *k);
 
 #endif

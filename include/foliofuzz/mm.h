@@ -12,7 +12,7 @@
 #include <errno.h> /* the kernel's errno values are Linux's */
 
 #include "foliofuzz/page-flags.h"
-#include "foliofuzz/world.h"
+#include "foliofuzz/glue.h"
 
 /* folio_large_order(): the low byte of _flags_1. */
 static inline unsigned int folio_large_order(const struct folio *folio)
@@ -129,7 +129,7 @@ static inline void folio_unlock(struct folio *folio)
 }
 
 /* --- mm/page_alloc.c */
-void ff_buddy_init(struct ff_world *w);
+void ff_buddy_init(struct ff_kernel *k);
 struct page *__alloc_pages(unsigned int order, bool comp);
 struct folio *folio_alloc(unsigned int order);
 void prep_compound_page(struct page *page, unsigned int order);
@@ -181,7 +181,7 @@ void migrate_vma_pages(struct migrate_vma *args);
 void migrate_vma_finalize(struct migrate_vma *args);
 
 /* --- lib/test_hmm.c: the device driver */
-void dmirror_init(struct ff_world *w);
+void dmirror_init(struct ff_kernel *k);
 struct page *dmirror_devmem_alloc_page(void);
 /* Migrates one anon RAM page mapped by pte to device memory. */
 int dmirror_migrate_to_device(struct ff_map *pte);
@@ -197,7 +197,7 @@ void folio_add_new_anon_rmap(struct folio *folio, struct anon_vma *anon_vma,
 void try_to_unmap(struct folio *folio);
 
 /* --- fs/dax.c */
-void dax_init_region(struct ff_world *w);
+void dax_init_region(struct ff_kernel *k);
 int dax_insert_entry(struct ff_dax_file *f, unsigned long index);
 void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index);
 bool dax_folio_is_shared(const struct folio *folio);

@@ -11,7 +11,7 @@
  * which is FOLIO_MAPPING_ANON) for shared pages; dax_make_shared_cond uses
  * the 'shared && mapping && share' test from the v5 review.
  */
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 #define PAGE_MAPPING_DAX_SHARED ((struct address_space *)0x1)
@@ -96,7 +96,7 @@ int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
 
 	dax_associate_entry(folio, &f->as, index, f->shared[index]);
 	f->entry[index] = 1;
-	ff_touch(ff_cur, f->pfn[index], 1);
+	ff_touch(f->pfn[index], 1);
 	return 0;
 }
 
@@ -106,7 +106,7 @@ void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index)
 
 	dax_folio_put(folio);
 	f->entry[index] = 0;
-	ff_touch(ff_cur, f->pfn[index], 1);
+	ff_touch(f->pfn[index], 1);
 }
 
 /* dax_busy_page(): busy iff references beyond the mappings exist. */
@@ -130,43 +130,43 @@ static const struct dev_pagemap_ops fsdax_pagemap_ops = { 0 };
  * at indices starting from 0 (so one block sits at different indices in
  * different files).
  */
-FF_NO_COVERAGE void dax_init_region(struct ff_world *w)
+FF_NO_COVERAGE void dax_init_region(struct ff_kernel *k)
 {
-	unsigned long half = w->cfg.nr_dax / 2, quarter = w->cfg.nr_dax / 4;
-	struct dev_pagemap *pgmap = &w->dax_pgmap;
+	unsigned long half = k->cfg.nr_dax / 2, quarter = k->cfg.nr_dax / 4;
+	struct dev_pagemap *pgmap = &k->dax_pgmap;
 
 	pgmap->type = MEMORY_DEVICE_FS_DAX;
 	pgmap->ops = &fsdax_pagemap_ops;
-	pgmap->start_pfn = w->dax_start;
-	pgmap->nr_pfns = w->cfg.nr_dax;
+	pgmap->start_pfn = k->dax_start;
+	pgmap->nr_pfns = k->cfg.nr_dax;
 	memremap_pages(pgmap);
 	for (int i = 0; i < FF_NR_DAX_FILES; i++) {
-		struct ff_dax_file *f = &w->dax_files[i];
+		struct ff_dax_file *f = &k->dax_files[i];
 
 		f->as.id = (uint32_t)(FF_NR_FILES + i);
 		f->as.dax = 1;
 		f->nr = 0;
 	}
-	for (unsigned long k = 0; k < half && k < FF_DAX_FILE_PAGES; k++) {
-		struct ff_dax_file *d0 = &w->dax_files[0],
-				   *d1 = &w->dax_files[1];
+	for (unsigned long j = 0; j < half && j < FF_DAX_FILE_PAGES; j++) {
+		struct ff_dax_file *d0 = &k->dax_files[0],
+				   *d1 = &k->dax_files[1];
 
-		d0->pfn[k] = d1->pfn[k] = (uint32_t)(w->dax_start + k);
-		d0->shared[k] = d1->shared[k] = 1;
-		d0->nr = d1->nr = (uint32_t)k + 1;
+		d0->pfn[j] = d1->pfn[j] = (uint32_t)(k->dax_start + j);
+		d0->shared[j] = d1->shared[j] = 1;
+		d0->nr = d1->nr = (uint32_t)j + 1;
 	}
-	for (unsigned long k = 0; k < half && k < FF_DAX_FILE_PAGES; k++) {
-		struct ff_dax_file *d2 = &w->dax_files[2];
+	for (unsigned long j = 0; j < half && j < FF_DAX_FILE_PAGES; j++) {
+		struct ff_dax_file *d2 = &k->dax_files[2];
 
-		d2->pfn[k] = (uint32_t)(w->dax_start + half + k);
-		d2->shared[k] = k >= quarter;
-		d2->nr = (uint32_t)k + 1;
+		d2->pfn[j] = (uint32_t)(k->dax_start + half + j);
+		d2->shared[j] = j >= quarter;
+		d2->nr = (uint32_t)j + 1;
 	}
-	for (unsigned long k = 0; k < quarter && k < FF_DAX_FILE_PAGES; k++) {
-		struct ff_dax_file *d3 = &w->dax_files[3];
+	for (unsigned long j = 0; j < quarter && j < FF_DAX_FILE_PAGES; j++) {
+		struct ff_dax_file *d3 = &k->dax_files[3];
 
-		d3->pfn[k] = (uint32_t)(w->dax_start + half + quarter + k);
-		d3->shared[k] = 1;
-		d3->nr = (uint32_t)k + 1;
+		d3->pfn[j] = (uint32_t)(k->dax_start + half + quarter + j);
+		d3->shared[j] = 1;
+		d3->nr = (uint32_t)j + 1;
 	}
 }

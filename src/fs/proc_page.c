@@ -6,6 +6,7 @@
  * kernel-facts.md §5): everything is read from the snapshot, never from
  * the live page, so a racing split cannot reach a VM_BUG.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/snapshot.h"
 

@@ -21,15 +21,15 @@
 
 static unsigned long nr_ram(const struct ff_world *w)
 {
-	return w->cfg.nr_pfns;
+	return w->k.cfg.nr_pfns;
 }
 
 /* Is p a struct page pointer into this memmap? */
 static bool in_memmap(const struct ff_world *w, const void *p)
 {
-	uintptr_t a = (uintptr_t)p, base = (uintptr_t)w->memmap;
+	uintptr_t a = (uintptr_t)p, base = (uintptr_t)w->k.memmap;
 
-	return a >= base && a < base + w->nr_memmap * sizeof(struct page) &&
+	return a >= base && a < base + w->k.nr_memmap * sizeof(struct page) &&
 	       (a - base) % sizeof(struct page) == 0;
 }
 
@@ -37,9 +37,9 @@ static bool in_memmap(const struct ff_world *w, const void *p)
 static bool find_buddy_block(const struct ff_world *w, unsigned long pfn,
 			     unsigned long *base, unsigned int *order)
 {
-	for (unsigned int o = 0; o <= w->cfg.max_order; o++) {
+	for (unsigned int o = 0; o <= w->k.cfg.max_order; o++) {
 		unsigned long b = pfn & ~((1UL << o) - 1);
-		const struct page *p = &w->memmap[b];
+		const struct page *p = &w->k.memmap[b];
 
 		if (PageBuddy(p) && buddy_order(p) == o) {
 			*base = b;
@@ -54,7 +54,7 @@ static bool find_buddy_block(const struct ff_world *w, unsigned long pfn,
 static void check_free_page_in(struct ff_world *w, unsigned long pfn,
 			       unsigned long base, unsigned int order)
 {
-	const struct page *p = &w->memmap[pfn];
+	const struct page *p = &w->k.memmap[pfn];
 	/* One copy, one sanitizer range check: this runs for every free
 	 * page of every full sweep. */
 	const struct page c = *p;
@@ -62,7 +62,7 @@ static void check_free_page_in(struct ff_world *w, unsigned long pfn,
 	if ((pfn == base || c.page_type == UINT_MAX) && !c._refcount &&
 	    !c.mapping && !c.memcg_data && !(c.compound_head & 1) &&
 	    !(c.flags & PAGE_FLAGS_CHECK_AT_PREP) &&
-	    (!w->cfg.memdesc || memdesc_is_buddy((memdesc_t)c.lru.prev)))
+	    (!w->k.cfg.memdesc || memdesc_is_buddy((memdesc_t)c.lru.prev)))
 		return;
 
 	if (pfn != base && p->page_type != UINT_MAX) {
@@ -72,7 +72,7 @@ static void check_free_page_in(struct ff_world *w, unsigned long pfn,
 			pfn, order, base, p->page_type);
 		return;
 	}
-	if (w->cfg.memdesc && !memdesc_is_buddy(memdesc_read(p))) {
+	if (w->k.cfg.memdesc && !memdesc_is_buddy(memdesc_read(p))) {
 		char m[FF_SYM_LEN];
 
 		ff_fail(I_MEMDESC, p,
@@ -100,7 +100,7 @@ static void check_free_page_in(struct ff_world *w, unsigned long pfn,
  */
 static void check_free_page(struct ff_world *w, unsigned long pfn)
 {
-	const struct page *p = &w->memmap[pfn];
+	const struct page *p = &w->k.memmap[pfn];
 	unsigned long base;
 	unsigned int order;
 
@@ -121,7 +121,7 @@ static void check_free_page(struct ff_world *w, unsigned long pfn)
 			continue;
 		w->touched_mark[i] = 2;
 		if (w->ref[i].state != FF_PS_FREE)
-			ff_fail(I_MODEL, &w->memmap[i],
+			ff_fail(I_MODEL, &w->k.memmap[i],
 				"pfn %lu is in a free block; the model says "
 				"object #%u owns it",
 				i, w->ref[i].obj);
@@ -134,17 +134,17 @@ static unsigned long expected_mapping(const struct ff_world *w,
 				      const struct ff_obj *o)
 {
 	if (o->kind == FF_KIND_ANON)
-		return (unsigned long)&w->anon_vmas[o->mapping_id] +
+		return (unsigned long)&w->k.anon_vmas[o->mapping_id] +
 		       FOLIO_MAPPING_ANON;
 	if (o->kind == FF_KIND_FILE)
-		return (unsigned long)&w->files[o->mapping_id];
+		return (unsigned long)&w->k.files[o->mapping_id];
 	return 0;
 }
 
 static void check_tail(struct ff_world *w, const struct ff_obj *o,
 		       unsigned long i)
 {
-	const struct page *head = &w->memmap[o->pfn];
+	const struct page *head = &w->k.memmap[o->pfn];
 	const struct page *p = head + i;
 	const struct page *h = (const struct page *)(p->compound_head - 1);
 	char sym[FF_SYM_LEN];
@@ -167,7 +167,7 @@ static void check_tail(struct ff_world *w, const struct ff_obj *o,
 	if (h != head) {
 		ff_fail(I_COMPOUND_TAIL, p,
 			"pfn %lu: compound_head names pfn %ld, not %u",
-			o->pfn + i, (long)(h - w->memmap), o->pfn);
+			o->pfn + i, (long)(h - w->k.memmap), o->pfn);
 		return;
 	}
 	if (i >= 2 && (p->flags & BIT(PG_head))) {
@@ -191,12 +191,12 @@ static void check_tail(struct ff_world *w, const struct ff_obj *o,
 
 static void check_mapcounts(struct ff_world *w, const struct ff_obj *o)
 {
-	const struct folio *folio = (const struct folio *)&w->memmap[o->pfn];
+	const struct folio *folio = (const struct folio *)&w->k.memmap[o->pfn];
 	unsigned long nr = 1UL << o->order;
 	int pages_mapped = 0;
 
 	for (unsigned long i = 0; i < nr; i++) {
-		const struct page *p = &w->memmap[o->pfn + i];
+		const struct page *p = &w->k.memmap[o->pfn + i];
 		int want = w->ref[o->pfn + i].mapcount;
 
 		if (i == 0 && o->type)
@@ -229,7 +229,7 @@ static void check_mapcounts(struct ff_world *w, const struct ff_obj *o)
 static bool check_pgmap(struct ff_world *w, unsigned long pfn,
 			const struct dev_pagemap *pgmap)
 {
-	const struct page *p = &w->memmap[pfn];
+	const struct page *p = &w->k.memmap[pfn];
 	const struct folio *f = (const struct folio *)p;
 
 	if (page_zonenum(p) != ZONE_DEVICE || f->pgmap != pgmap) {
@@ -244,9 +244,9 @@ static bool check_pgmap(struct ff_world *w, unsigned long pfn,
 
 static void check_devpriv_free(struct ff_world *w, unsigned long pfn)
 {
-	const struct page *p = &w->memmap[pfn];
+	const struct page *p = &w->k.memmap[pfn];
 
-	if (!check_pgmap(w, pfn, &w->devpriv_pgmap))
+	if (!check_pgmap(w, pfn, &w->k.devpriv_pgmap))
 		return;
 	if (p->_refcount || p->mapping || p->_mapcount != -1 ||
 	    (p->flags & BIT(PG_locked))) {
@@ -265,12 +265,12 @@ static void check_devpriv_free(struct ff_world *w, unsigned long pfn)
 /* The reverse map memory_failure() would use finds every DAX mapping. */
 static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
 {
-	const struct folio *folio = (const struct folio *)&w->memmap[pfn];
+	const struct folio *folio = (const struct folio *)&w->k.memmap[pfn];
 	bool shared = !folio->mapping && folio->share;
 
-	for (uint32_t i = 0; i < w->nr_maps; i++) {
-		const struct ff_map *m = &w->maps[i];
-		const struct address_space *as = w->vmas[m->vma].file;
+	for (uint32_t i = 0; i < w->k.nr_maps; i++) {
+		const struct ff_map *m = &w->k.maps[i];
+		const struct address_space *as = w->k.vmas[m->vma].file;
 		bool found = false;
 
 		if (m->pfn != pfn)
@@ -280,7 +280,8 @@ static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
 				folio->index == m->index;
 		} else { /* dax_holder_operations: the fs block map */
 			for (int k = 0; k < FF_NR_DAX_FILES; k++) {
-				const struct ff_dax_file *f = &w->dax_files[k];
+				const struct ff_dax_file *f =
+					&w->k.dax_files[k];
 
 				found |= &f->as == as && m->index < f->nr &&
 					 f->pfn[m->index] == pfn &&
@@ -299,13 +300,13 @@ static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
 
 static void check_dax_page(struct ff_world *w, unsigned long pfn)
 {
-	const struct page *p = &w->memmap[pfn];
+	const struct page *p = &w->k.memmap[pfn];
 	const struct folio *folio = (const struct folio *)p;
 	const struct ff_ref_page *r = &w->ref[pfn];
 	char sym[FF_SYM_LEN];
 	bool ok;
 
-	if (!check_pgmap(w, pfn, &w->dax_pgmap))
+	if (!check_pgmap(w, pfn, &w->k.dax_pgmap))
 		return;
 	if (folio_test_anon(folio)) {
 		ff_fail(I_DAX_ANON, p, "DAX pfn %lu tests anon: mapping %s",
@@ -317,7 +318,7 @@ static void check_dax_page(struct ff_world *w, unsigned long pfn)
 		ok = !folio->mapping && !folio->share;
 		break;
 	case FF_DAX_SINGLE:
-		ok = folio->mapping == &w->dax_files[r->dax_file].as &&
+		ok = folio->mapping == &w->k.dax_files[r->dax_file].as &&
 		     folio->index == r->dax_n;
 		break;
 	default:
@@ -374,7 +375,7 @@ static void check_md_obj(struct ff_world *w, const struct ff_obj *o)
 	char a[FF_SYM_LEN], b[FF_SYM_LEN];
 
 	for (unsigned long i = 0; i < nr; i++) {
-		const struct page *p = &w->memmap[o->pfn + i];
+		const struct page *p = &w->k.memmap[o->pfn + i];
 		int want_ref = (!folio && !typed && i == 0) ?
 				       ff_obj_expected_refs(o) :
 				       0;
@@ -405,73 +406,73 @@ static void check_md_obj(struct ff_world *w, const struct ff_obj *o)
 		unsigned long want_map = expected_mapping(w, o);
 
 		if (f->pfn != o->pfn || f->order != o->order) {
-			ff_fail(I_MEMDESC, &w->memmap[o->pfn],
+			ff_fail(I_MEMDESC, &w->k.memmap[o->pfn],
 				"folio descriptor says pfn %lu order %u; the "
 				"model %u / %u",
 				f->pfn, f->order, o->pfn, o->order);
 		} else if (f->_refcount != ff_obj_expected_refs(o)) {
-			ff_fail(I_REFCOUNT, &w->memmap[o->pfn],
+			ff_fail(I_REFCOUNT, &w->k.memmap[o->pfn],
 				"folio descriptor refcount %d; the model holds "
 				"%d",
 				f->_refcount, ff_obj_expected_refs(o));
 		} else if (f->_mapcount + 1 != o->pte_maps) {
-			ff_fail(I_LARGE_MAPCOUNT, &w->memmap[o->pfn],
+			ff_fail(I_LARGE_MAPCOUNT, &w->k.memmap[o->pfn],
 				"folio descriptor mapcount %d; the model holds "
 				"%d PTEs",
 				f->_mapcount + 1, o->pte_maps);
 		} else if ((unsigned long)f->mapping != want_map) {
-			ff_fail(I_MAPPING_KIND, &w->memmap[o->pfn],
+			ff_fail(I_MAPPING_KIND, &w->k.memmap[o->pfn],
 				"folio descriptor mapping %s, want %s",
 				ff_sym((unsigned long)f->mapping, a),
 				ff_sym(want_map, b));
 		} else if (f->index != o->index) {
-			ff_fail(I_INDEX, &w->memmap[o->pfn],
+			ff_fail(I_INDEX, &w->k.memmap[o->pfn],
 				"folio descriptor index %lu, the model %lu",
 				f->index, o->index);
 		} else if (f->memcg_data !=
-			   (o->charged ? (unsigned long)&w->memcg : 0UL)) {
-			ff_fail(I_MEMCG, &w->memmap[o->pfn],
+			   (o->charged ? (unsigned long)&w->k.memcg : 0UL)) {
+			ff_fail(I_MEMCG, &w->k.memmap[o->pfn],
 				"folio descriptor memcg_data %s",
 				ff_sym(f->memcg_data, a));
 		} else if (f->flags & BIT(PG_locked)) {
-			ff_fail(I_FLAGS, &w->memmap[o->pfn],
+			ff_fail(I_FLAGS, &w->k.memmap[o->pfn],
 				"folio descriptor still locked");
 		}
 	} else if (typed && o->type == PGTY_slab) {
 		const struct md_slab *sl = o->desc;
 
 		if (sl->pfn != o->pfn || sl->order != o->order || !sl->inuse)
-			ff_fail(I_MEMDESC, &w->memmap[o->pfn],
+			ff_fail(I_MEMDESC, &w->k.memmap[o->pfn],
 				"slab descriptor pfn %lu order %u inuse %u",
 				sl->pfn, sl->order, sl->inuse);
 	} else if (typed) {
 		const struct md_ptdesc *pt = o->desc;
 
 		if (pt->pfn != o->pfn || !pt->pt_frag_refcount)
-			ff_fail(I_MEMDESC, &w->memmap[o->pfn],
+			ff_fail(I_MEMDESC, &w->k.memmap[o->pfn],
 				"ptdesc pfn %lu frag refcount %u", pt->pfn,
 				pt->pt_frag_refcount);
-	} else if (o->type ? !page_test_type(&w->memmap[o->pfn], o->type) :
-			     page_has_type(&w->memmap[o->pfn])) {
-		ff_fail(I_TYPE_TAIL, &w->memmap[o->pfn],
+	} else if (o->type ? !page_test_type(&w->k.memmap[o->pfn], o->type) :
+			     page_has_type(&w->k.memmap[o->pfn])) {
+		ff_fail(I_TYPE_TAIL, &w->k.memmap[o->pfn],
 			"misc pfn %u: page_type 0x%08x, the model 0x%02x",
-			o->pfn, w->memmap[o->pfn].page_type, o->type);
+			o->pfn, w->k.memmap[o->pfn].page_type, o->type);
 	}
 }
 
 /* One live object, bits against the reference model. */
 static void check_obj(struct ff_world *w, const struct ff_obj *o)
 {
-	const struct page *head = &w->memmap[o->pfn];
+	const struct page *head = &w->k.memmap[o->pfn];
 	const struct folio *folio = (const struct folio *)head;
 	unsigned long nr = 1UL << o->order;
 	unsigned long want_map = expected_mapping(w, o);
 
-	if (w->cfg.memdesc) {
+	if (w->k.cfg.memdesc) {
 		check_md_obj(w, o);
 		return;
 	}
-	if (o->devpriv && !check_pgmap(w, o->pfn, &w->devpriv_pgmap))
+	if (o->devpriv && !check_pgmap(w, o->pfn, &w->k.devpriv_pgmap))
 		return;
 
 	if (PageTail(head) || PageHead(head) != (o->order > 0) ||
@@ -488,7 +489,7 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 		return;
 	}
 	if (o->order) {
-		if ((o->pfn & (nr - 1)) || o->order > w->cfg.max_order ||
+		if ((o->pfn & (nr - 1)) || o->order > w->k.cfg.max_order ||
 		    folio->_nr_pages != nr) {
 			ff_fail(I_COMPOUND_HEAD, head,
 				"folio %u: order %u, _nr_pages %u", o->pfn,
@@ -547,7 +548,8 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 			ff_kind_names[o->kind], head->flags);
 		return;
 	}
-	if (head->memcg_data != (o->charged ? (unsigned long)&w->memcg : 0UL)) {
+	if (head->memcg_data !=
+	    (o->charged ? (unsigned long)&w->k.memcg : 0UL)) {
 		char m[FF_SYM_LEN];
 
 		ff_fail(I_MEMCG, head, "folio %u: memcg_data %s, charged=%d",
@@ -568,12 +570,12 @@ void ff_check_step(struct ff_world *w)
 
 		if (w->touched_mark[pfn] == 2)
 			continue; /* checked with its free block */
-		if (ff_pfn_is_dax(w, pfn)) {
+		if (ff_pfn_is_dax(&w->k, pfn)) {
 			check_dax_page(w, pfn);
 			continue;
 		}
 		if (w->ref[pfn].state == FF_PS_FREE) {
-			if (ff_pfn_is_ram(w, pfn))
+			if (ff_pfn_is_ram(&w->k, pfn))
 				check_free_page(w, pfn);
 			else
 				check_devpriv_free(w, pfn);
@@ -586,7 +588,7 @@ void ff_check_step(struct ff_world *w)
 			continue;
 		idx = ff_obj_index_of(w, pfn);
 		if (idx < 0) {
-			ff_fail(I_MODEL, &w->memmap[pfn],
+			ff_fail(I_MODEL, &w->k.memmap[pfn],
 				"pfn %u: owner #%u is not live", pfn,
 				w->ref[pfn].obj);
 			break;
@@ -602,8 +604,8 @@ void ff_check_step(struct ff_world *w)
 
 static void check_free_lists(struct ff_world *w, const unsigned long *blocks)
 {
-	for (unsigned int o = 0; o <= w->cfg.max_order && !ff_failed(); o++) {
-		const struct list_head *area = &w->free_area[o];
+	for (unsigned int o = 0; o <= w->k.cfg.max_order && !ff_failed(); o++) {
+		const struct list_head *area = &w->k.free_area[o];
 		const struct list_head *e = area;
 		unsigned long n = 0;
 
@@ -627,11 +629,11 @@ static void check_free_lists(struct ff_world *w, const unsigned long *blocks)
 			}
 			e = next;
 		} while (++n <= nr_ram(w));
-		if (area->prev != e || n != w->nr_free[o] || n != blocks[o])
+		if (area->prev != e || n != w->k.nr_free[o] || n != blocks[o])
 			ff_fail(I_BUDDY_LIST, NULL,
 				"free list of order %u: %lu entries, nr_free "
 				"%lu, %lu free blocks in the memmap",
-				o, n, w->nr_free[o], blocks[o]);
+				o, n, w->k.nr_free[o], blocks[o]);
 	}
 }
 
@@ -639,16 +641,16 @@ static void check_free_lists(struct ff_world *w, const unsigned long *blocks)
  * the pgmap reference counts the pages handed out. */
 static void check_devpriv_region(struct ff_world *w)
 {
-	const struct ff_dmirror *d = &w->dmirror;
+	const struct ff_dmirror *d = &w->k.dmirror;
 	const struct page *p = d->free_pages;
 	unsigned long n = 0, used = 0;
 
-	for (; p && n <= w->cfg.nr_devpriv; n++) {
+	for (; p && n <= w->k.cfg.nr_devpriv; n++) {
 		unsigned long pfn;
 
 		if (!in_memmap(w, p) ||
-		    !ff_pfn_is_devpriv(w,
-				       pfn = (unsigned long)(p - w->memmap)) ||
+		    !ff_pfn_is_devpriv(
+			    &w->k, pfn = (unsigned long)(p - w->k.memmap)) ||
 		    w->touched_mark[pfn] == 3) {
 			char sym[FF_SYM_LEN];
 
@@ -661,12 +663,13 @@ static void check_devpriv_region(struct ff_world *w)
 		w->touched_mark[pfn] = 3;
 		p = p->zone_device_data;
 	}
-	for (unsigned long pfn = w->devpriv_start; pfn < w->dax_start; pfn++) {
+	for (unsigned long pfn = w->k.devpriv_start; pfn < w->k.dax_start;
+	     pfn++) {
 		bool listed = w->touched_mark[pfn] == 3;
 
 		if (w->ref[pfn].state == FF_PS_FREE) {
 			if (!listed) {
-				ff_fail(I_DEVPRIV_FREE, &w->memmap[pfn],
+				ff_fail(I_DEVPRIV_FREE, &w->k.memmap[pfn],
 					"free device page %lu is not on the "
 					"driver's free list",
 					pfn);
@@ -679,7 +682,7 @@ static void check_devpriv_region(struct ff_world *w)
 			used++;
 			if (listed || idx < 0) {
 				ff_fail(listed ? I_DEVPRIV_FREE : I_MODEL,
-					&w->memmap[pfn],
+					&w->k.memmap[pfn],
 					"device page %lu is in use but %s", pfn,
 					listed ? "on the driver's free list" :
 						 "owned by no live object");
@@ -690,13 +693,14 @@ static void check_devpriv_region(struct ff_world *w)
 		if (ff_failed())
 			goto out;
 	}
-	if (n != d->nr_free || w->devpriv_pgmap.ref != (long)used)
+	if (n != d->nr_free || w->k.devpriv_pgmap.ref != (long)used)
 		ff_fail(I_DEVPRIV_PGMAP, NULL,
 			"driver free list %lu entries, nr_free %lu; pgmap "
 			"references %ld for %lu pages in use",
-			n, d->nr_free, w->devpriv_pgmap.ref, used);
+			n, d->nr_free, w->k.devpriv_pgmap.ref, used);
 out:
-	for (unsigned long pfn = w->devpriv_start; pfn < w->dax_start; pfn++)
+	for (unsigned long pfn = w->k.devpriv_start; pfn < w->k.dax_start;
+	     pfn++)
 		if (w->touched_mark[pfn] == 3)
 			w->touched_mark[pfn] = 0;
 }
@@ -708,13 +712,14 @@ void ff_check_full(struct ff_world *w)
 
 	w->stats.sweeps++;
 	while (pfn < nr_ram(w) && !ff_failed()) {
-		const struct page *p = &w->memmap[pfn];
+		const struct page *p = &w->k.memmap[pfn];
 		const struct ff_ref_page *r = &w->ref[pfn];
 
 		if (PageBuddy(p)) {
 			unsigned long o = buddy_order(p), nr;
 
-			if (o > w->cfg.max_order || (pfn & ((1UL << o) - 1)) ||
+			if (o > w->k.cfg.max_order ||
+			    (pfn & ((1UL << o) - 1)) ||
 			    pfn + (1UL << o) > nr_ram(w)) {
 				ff_fail(I_BUDDY_ALIGN, p,
 					"free block at pfn %lu has order %lu",
@@ -722,10 +727,10 @@ void ff_check_full(struct ff_world *w)
 				return;
 			}
 			nr = 1UL << o;
-			if (o < w->cfg.max_order &&
+			if (o < w->k.cfg.max_order &&
 			    (pfn ^ nr) + nr <= nr_ram(w) &&
-			    PageBuddy(&w->memmap[pfn ^ nr]) &&
-			    buddy_order(&w->memmap[pfn ^ nr]) == o) {
+			    PageBuddy(&w->k.memmap[pfn ^ nr]) &&
+			    buddy_order(&w->k.memmap[pfn ^ nr]) == o) {
 				ff_fail(I_BUDDY_MERGED, p,
 					"free blocks at pfn %lu and %lu, both "
 					"order %lu, were not merged",
@@ -780,7 +785,7 @@ void ff_check_full(struct ff_world *w)
 		check_free_lists(w, blocks);
 	if (!ff_failed())
 		check_devpriv_region(w);
-	for (unsigned long p = w->dax_start; p < w->nr_memmap && !ff_failed();
-	     p++)
+	for (unsigned long p = w->k.dax_start;
+	     p < w->k.nr_memmap && !ff_failed(); p++)
 		check_dax_page(w, p);
 }

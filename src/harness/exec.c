@@ -47,7 +47,7 @@ int ff_exec_step(struct ff_world *w, const struct ff_op *op, bool check)
 {
 	int rc;
 
-	ff_cur = w;
+	ff_world_enter(w);
 	rc = run_op(w, op);
 	w->stats.steps++;
 	if (check && !ff_failed()) {
@@ -93,14 +93,14 @@ bool ff_world_teardown(struct ff_world *w, bool check)
 {
 	unsigned long blocks[FF_MAX_ORDER + 1] = { 0 };
 
-	ff_cur = w;
+	ff_world_enter(w);
 	teardown_objs(w);
 	if (ff_failed())
 		return false;
-	if (w->nr_objs || w->nr_maps) {
+	if (w->nr_objs || w->k.nr_maps) {
 		ff_fail(I_LEAK, NULL,
 			"%u objects and %u mappings still live after teardown",
-			w->nr_objs, w->nr_maps);
+			w->nr_objs, w->k.nr_maps);
 		return false;
 	}
 	if (!check)
@@ -108,13 +108,13 @@ bool ff_world_teardown(struct ff_world *w, bool check)
 	ff_check_full(w);
 	if (ff_failed())
 		return false;
-	initial_blocks(&w->cfg, blocks);
-	for (unsigned int o = 0; o <= w->cfg.max_order; o++)
-		if (w->nr_free[o] != blocks[o]) {
+	initial_blocks(&w->k.cfg, blocks);
+	for (unsigned int o = 0; o <= w->k.cfg.max_order; o++)
+		if (w->k.nr_free[o] != blocks[o]) {
 			ff_fail(I_LEAK, NULL,
 				"after teardown %lu free blocks of order %u, "
 				"expected %lu: memory leaked",
-				w->nr_free[o], o, blocks[o]);
+				w->k.nr_free[o], o, blocks[o]);
 			return false;
 		}
 	return true;
@@ -150,13 +150,14 @@ static void print_verbose(FILE *f, struct ff_world *w, size_t k,
 	fprintf(f, "step %zu: ", k + 1);
 	ff_op_print(f, op);
 	fprintf(f, " -> %s  [live %u, maps %u]\n", errno_name(rc), w->nr_objs,
-		w->nr_maps);
-	for (unsigned long base = 0; base < w->nr_memmap;
+		w->k.nr_maps);
+	for (unsigned long base = 0; base < w->k.nr_memmap;
 	     base += 1UL << FF_MAX_ORDER) {
 		bool used = false;
 
 		for (unsigned long p = base;
-		     p < base + (1UL << FF_MAX_ORDER) && p < w->nr_memmap; p++)
+		     p < base + (1UL << FF_MAX_ORDER) && p < w->k.nr_memmap;
+		     p++)
 			used |= w->ref[p].state != FF_PS_FREE;
 		if (used)
 			ff_dump_row(f, w, base, 1UL << FF_MAX_ORDER);
@@ -188,7 +189,7 @@ void ff_compare_representations(struct ff_world *a, struct ff_world *b,
 
 		x.desc = y.desc = NULL;
 		if (memcmp(&x, &y, sizeof(x))) {
-			ff_fail(I_MEMDESC_DIFF, &b->memmap[y.pfn],
+			ff_fail(I_MEMDESC_DIFF, &b->k.memmap[y.pfn],
 				"object %u differs: pfn %u/%u order %u/%u refs "
 				"%d/%d maps %d/%d",
 				i, x.pfn, y.pfn, x.order, y.order,
@@ -198,9 +199,9 @@ void ff_compare_representations(struct ff_world *a, struct ff_world *b,
 			return;
 		}
 	}
-	for (unsigned long p = 0; p < a->cfg.nr_pfns; p++)
+	for (unsigned long p = 0; p < a->k.cfg.nr_pfns; p++)
 		if (memcmp(&a->ref[p], &b->ref[p], sizeof(a->ref[p]))) {
-			ff_fail(I_MEMDESC_DIFF, &b->memmap[p],
+			ff_fail(I_MEMDESC_DIFF, &b->k.memmap[p],
 				"pfn %lu: owner or mapcount differs between the "
 				"representations",
 				p);
@@ -223,7 +224,7 @@ static struct ff_world *replay_before(const struct ff_config *cfg,
 		if (w->consumed_next)
 			i++;
 	}
-	memset(w->touched_mark, 0, w->nr_memmap);
+	memset(w->touched_mark, 0, w->k.nr_memmap);
 	return w;
 }
 
@@ -239,7 +240,7 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 
 		mc.memdesc = 1;
 		md = ff_world_create(&mc);
-		ff_cur = w;
+		ff_world_enter(w);
 	}
 
 	memset(res, 0, sizeof(*res));
@@ -280,7 +281,7 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 				md = t;
 				break;
 			}
-			ff_cur = w;
+			ff_world_enter(w);
 		}
 		if (o->verbose)
 			print_verbose(o->verbose, w, k, &prog->ops[k],
@@ -303,7 +304,7 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	if (!ff_failed())
 		ff_world_teardown(w, o->check);
 	if (!ff_failed() && md) {
-		ff_cur = md;
+		ff_world_enter(md);
 		if (!ff_world_teardown(md, o->check)) {
 			struct ff_world *t = w;
 
@@ -318,20 +319,20 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 		res->finding = w->fail.finding;
 		res->step = k;
 	} else if (ff_failed()) {
-		struct ff_world *before = replay_before(&bad->cfg, prog, k);
+		struct ff_world *before = replay_before(&bad->k.cfg, prog, k);
 
 		res->inv = w->fail.inv;
 		res->step = k;
-		ff_cur = w;
+		ff_world_enter(w);
 		ff_report(o->report ? o->report : stderr, w, before, prog, k);
 		ff_world_destroy(before);
 	} else {
 		res->step = prog->nr;
 	}
-	ff_cur = w;
+	ff_world_enter(w);
 	ff_world_destroy(w);
 	if (md) {
-		ff_cur = md;
+		ff_world_enter(md);
 		ff_world_destroy(md);
 	}
 }

@@ -35,7 +35,7 @@ static struct folio *obj_folio(const struct ff_obj *o)
 
 static void touch_obj(struct ff_world *w, const struct ff_obj *o)
 {
-	ff_touch(w, o->pfn, 1UL << o->order);
+	ff_world_touch(w, o->pfn, 1UL << o->order);
 }
 
 /* ---- alloc */
@@ -64,7 +64,7 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 	struct folio *folio;
 	struct page *page;
 
-	if (order > w->cfg.max_order)
+	if (order > w->k.cfg.max_order)
 		return -EINVAL;
 	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
 	     kind == FF_KIND_ZSMALLOC) &&
@@ -79,8 +79,8 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 		folio = folio_alloc(order);
 		if (!folio)
 			return -ENOMEM;
-		mem_cgroup_charge(folio, &w->memcg);
-		__folio_set_anon(folio, &w->anon_vmas[sel % FF_NR_ANON_VMAS],
+		mem_cgroup_charge(folio, &w->k.memcg);
+		__folio_set_anon(folio, &w->k.anon_vmas[sel % FF_NR_ANON_VMAS],
 				 index);
 		folio_set_swapbacked(folio);
 		folio_set_uptodate(folio);
@@ -90,7 +90,7 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 		if (!folio)
 			return -ENOMEM;
 		folio_set_locked(folio);
-		filemap_add_folio(&w->files[sel % FF_NR_FILES], folio, index);
+		filemap_add_folio(&w->k.files[sel % FF_NR_FILES], folio, index);
 		folio_set_uptodate(folio);
 		folio_unlock(folio);
 		break;
@@ -156,8 +156,8 @@ static void zap_mappings(struct ff_world *w, struct folio *folio,
 {
 	unsigned long pfn = folio_pfn(folio), nr = 1UL << o->order;
 
-	for (uint32_t i = 0; i < w->nr_maps;) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < w->k.nr_maps;) {
+		struct ff_map *m = &w->k.maps[i];
 
 		if (m->pfn < pfn || m->pfn >= pfn + nr) {
 			i++;
@@ -168,7 +168,7 @@ static void zap_mappings(struct ff_world *w, struct folio *folio,
 		else
 			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
 		folio_put(folio);
-		w->maps[i] = w->maps[--w->nr_maps];
+		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
 	}
 	for (unsigned long i = 0; i < nr; i++)
 		w->ref[pfn + i].mapcount = 0;
@@ -182,7 +182,7 @@ void ff_obj_free(struct ff_world *w, struct ff_obj *o)
 	struct folio *folio = obj_folio(o);
 	int refs = o->hrefs + 1;
 
-	if (w->cfg.memdesc) {
+	if (w->k.cfg.memdesc) {
 		ff_md_obj_free(w, o);
 		return;
 	}
@@ -255,7 +255,7 @@ int ff_pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel)
 	int ok[FF_NR_VMAS], n = 0;
 
 	for (int v = 0; v < FF_NR_VMAS; v++) {
-		const struct ff_vma *vma = &w->vmas[v];
+		const struct ff_vma *vma = &w->k.vmas[v];
 
 		if (o->kind == FF_KIND_ANON && vma->anon_vma &&
 		    vma->anon_vma->id == o->mapping_id)
@@ -270,8 +270,8 @@ uint32_t ff_map_slots(const struct ff_world *w)
 {
 	uint32_t slots = 0;
 
-	for (uint32_t i = 0; i < w->nr_maps; i++)
-		slots += w->maps[i].pmd ? 1U << w->cfg.pmd_order : 1;
+	for (uint32_t i = 0; i < w->k.nr_maps; i++)
+		slots += w->k.maps[i].pmd ? 1U << w->k.cfg.pmd_order : 1;
 	return slots;
 }
 
@@ -293,14 +293,14 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	nr = 1UL << o->order;
 	touch_obj(w, o);
 	if (op->arg[3] == 0) { /* PMD mapping of a PMD-sized folio */
-		if (o->order != w->cfg.pmd_order || o->order == 0)
+		if (o->order != w->k.cfg.pmd_order || o->order == 0)
 			return -EINVAL;
 		if (ff_map_slots(w) + nr > FF_MAX_MAPS ||
 		    o->pmd_maps >= FF_MAX_MAPCOUNT)
 			return -ENOMEM;
-		w->maps[w->nr_maps++] = (struct ff_map){ .pfn = o->pfn,
-							 .vma = (uint8_t)vma,
-							 .pmd = 1 };
+		w->k.maps[w->k.nr_maps++] = (struct ff_map){
+			.pfn = o->pfn, .vma = (uint8_t)vma, .pmd = 1
+		};
 		folio_get(folio);
 		if (o->kind == FF_KIND_ANON)
 			folio_add_anon_rmap_pmd(folio);
@@ -320,7 +320,7 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 		    FF_MAX_MAPCOUNT)
 			return -ENOMEM;
 	for (unsigned long i = first; i < first + cnt; i++) {
-		w->maps[w->nr_maps++] =
+		w->k.maps[w->k.nr_maps++] =
 			(struct ff_map){ .pfn = (uint32_t)(o->pfn + i),
 					 .vma = (uint8_t)vma };
 		w->ref[o->pfn + i].mapcount++;
@@ -358,8 +358,8 @@ static int op_unmap(struct ff_world *w, const struct ff_op *op)
 		last = nr - 1;
 	touch_obj(w, o);
 	/* zap_pte_range / zap_huge_pmd: rmap first, references after. */
-	for (uint32_t i = 0; i < w->nr_maps;) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < w->k.nr_maps;) {
+		struct ff_map *m = &w->k.maps[i];
 		unsigned long idx = m->pfn - o->pfn;
 
 		if (m->vma != vma || m->pfn < o->pfn || idx >= nr ||
@@ -376,7 +376,7 @@ static int op_unmap(struct ff_world *w, const struct ff_op *op)
 			w->ref[m->pfn].mapcount--;
 			o->pte_maps--;
 		}
-		w->maps[i] = w->maps[--w->nr_maps];
+		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
 		removed++;
 		if (op->arg[3] == 0)
 			break; /* one PMD at a time */
@@ -485,7 +485,7 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 		return rc;
 	}
 	touch_obj(w, o);
-	ff_touch(w, folio_pfn(dst), nr);
+	ff_world_touch(w, folio_pfn(dst), nr);
 	if (temp)
 		folio_put(dst); /* the new folio's allocation reference */
 	folio_put(src);		/* isolation reference: frees src */

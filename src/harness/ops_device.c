@@ -20,14 +20,14 @@ static struct ff_map *nth_pte(struct ff_world *w, unsigned long pfn, uint8_t k)
 {
 	uint32_t n = 0, want;
 
-	for (uint32_t i = 0; i < w->nr_maps; i++)
-		n += w->maps[i].pfn == pfn && !w->maps[i].pmd;
+	for (uint32_t i = 0; i < w->k.nr_maps; i++)
+		n += w->k.maps[i].pfn == pfn && !w->k.maps[i].pmd;
 	if (!n)
 		return NULL;
 	want = k % n;
-	for (uint32_t i = 0; i < w->nr_maps; i++)
-		if (w->maps[i].pfn == pfn && !w->maps[i].pmd && want-- == 0)
-			return &w->maps[i];
+	for (uint32_t i = 0; i < w->k.nr_maps; i++)
+		if (w->k.maps[i].pfn == pfn && !w->k.maps[i].pmd && want-- == 0)
+			return &w->k.maps[i];
 	return NULL;
 }
 
@@ -59,11 +59,11 @@ int ff_op_dev_migrate(struct ff_world *w, const struct ff_op *op)
 	pte = nth_pte(w, o->pfn, op->arg[1]);
 	if (!pte)
 		return -EINVAL; /* migrate_vma collects mapped pages only */
-	ff_touch(w, o->pfn, 1);
+	ff_world_touch(w, o->pfn, 1);
 	rc = dmirror_migrate_to_device(pte);
 	if (rc)
 		return rc;
-	ff_touch(w, pte->pfn, 1);
+	ff_world_touch(w, pte->pfn, 1);
 	ff_obj_move(w, o, pte->pfn);
 	return 0;
 }
@@ -81,11 +81,11 @@ int ff_op_dev_fault(struct ff_world *w, const struct ff_op *op)
 	pte = nth_pte(w, o->pfn, op->arg[1]);
 	if (!pte)
 		return -EINVAL; /* no device-private entry to fault on */
-	ff_touch(w, o->pfn, 1);
+	ff_world_touch(w, o->pfn, 1);
 	rc = dmirror_devmem_fault(pte);
 	if (rc)
 		return rc;
-	ff_touch(w, pte->pfn, 1);
+	ff_world_touch(w, pte->pfn, 1);
 	ff_obj_move(w, o, pte->pfn);
 	return 0;
 }
@@ -103,10 +103,10 @@ int ff_op_dev_insert(struct ff_world *w, const struct ff_op *op)
 	rc = dmirror_migrate_insert(vma, index);
 	if (rc)
 		return rc;
-	m = &w->maps[w->nr_maps - 1];
+	m = &w->k.maps[w->k.nr_maps - 1];
 	o = ff_obj_new(w, m->pfn, 0, FF_KIND_ANON);
 	o->devpriv = 1;
-	o->mapping_id = w->vmas[vma].anon_vma->id;
+	o->mapping_id = w->k.vmas[vma].anon_vma->id;
 	o->index = index;
 	o->charged = 1;
 	o->pte_maps = 1;
@@ -124,7 +124,7 @@ int ff_op_dev_unmap(struct ff_world *w, const struct ff_op *op)
 	if (!o->devpriv || !o->pte_maps)
 		return -EINVAL;
 	folio = (struct folio *)pfn_to_page(o->pfn);
-	ff_touch(w, o->pfn, 1);
+	ff_world_touch(w, o->pfn, 1);
 	folio_get(folio); /* the caller's reference */
 	folio_trylock(folio);
 	try_to_unmap(folio);
@@ -141,7 +141,7 @@ int ff_op_dev_unmap(struct ff_world *w, const struct ff_op *op)
 static struct ff_dax_file *dax_file(struct ff_world *w, uint8_t file,
 				    uint8_t index, unsigned long *idx)
 {
-	struct ff_dax_file *f = &w->dax_files[file % FF_NR_DAX_FILES];
+	struct ff_dax_file *f = &w->k.dax_files[file % FF_NR_DAX_FILES];
 
 	if (!f->nr)
 		return NULL;
@@ -155,7 +155,7 @@ static int pick_dax_vma(struct ff_world *w, const struct ff_dax_file *f,
 	int ok[FF_NR_VMAS], n = 0;
 
 	for (int v = FF_NR_RAM_VMAS; v < FF_NR_VMAS; v++)
-		if (w->vmas[v].file == &f->as)
+		if (w->k.vmas[v].file == &f->as)
 			ok[n++] = v;
 	return n ? ok[sel % n] : -1;
 }
@@ -204,7 +204,7 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 	if (ff_map_slots(w) + 1 > FF_MAX_MAPS ||
 	    w->ref[pfn].mapcount >= FF_MAX_MAPCOUNT)
 		return -ENOMEM;
-	ff_touch(w, pfn, 1);
+	ff_world_touch(w, pfn, 1);
 	if (!f->entry[idx]) {
 		dax_insert_entry(f, idx);
 		ref_dax_associate(w, pfn, op->arg[0] % FF_NR_DAX_FILES, idx);
@@ -212,9 +212,9 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 	/* dax_fault_iter -> vmf_insert_page_mkwrite, with a real reference */
 	folio = pfn_folio(pfn);
 	folio_get(folio);
-	w->maps[w->nr_maps++] = (struct ff_map){ .pfn = (uint32_t)pfn,
-						 .vma = (uint8_t)vma,
-						 .index = (uint32_t)idx };
+	w->k.maps[w->k.nr_maps++] = (struct ff_map){ .pfn = (uint32_t)pfn,
+						     .vma = (uint8_t)vma,
+						     .index = (uint32_t)idx };
 	folio_get(folio);
 	folio_add_file_rmap_ptes(folio, &folio->page, 1);
 	folio_put(folio);
@@ -230,24 +230,24 @@ static int zap_dax(struct ff_world *w, struct ff_dax_file *f, unsigned long idx,
 	struct folio *folio = pfn_folio(pfn);
 	int removed = 0;
 
-	for (uint32_t i = 0; i < w->nr_maps;) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < w->k.nr_maps;) {
+		struct ff_map *m = &w->k.maps[i];
 
 		if (m->pfn != pfn || m->index != idx ||
-		    w->vmas[m->vma].file != &f->as ||
+		    w->k.vmas[m->vma].file != &f->as ||
 		    (vma >= 0 && m->vma != vma)) {
 			i++;
 			continue;
 		}
 		folio_remove_rmap_ptes(folio, &folio->page, 1);
-		w->maps[i] = w->maps[--w->nr_maps];
+		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
 		w->ref[pfn].mapcount--;
 		folio_put(folio);
 		removed++;
 		if (!all)
 			break;
 	}
-	ff_touch(w, pfn, 1);
+	ff_world_touch(w, pfn, 1);
 	return removed;
 }
 
@@ -308,7 +308,7 @@ int ff_op_dax_busy(struct ff_world *w, const struct ff_op *op)
 void ff_dax_teardown(struct ff_world *w)
 {
 	for (int i = 0; i < FF_NR_DAX_FILES && !ff_failed(); i++) {
-		struct ff_dax_file *f = &w->dax_files[i];
+		struct ff_dax_file *f = &w->k.dax_files[i];
 
 		for (unsigned long idx = 0; idx < f->nr && !ff_failed(); idx++)
 			if (f->entry[idx])

@@ -29,7 +29,7 @@ static bool obj_is_typed_desc(const struct ff_obj *o)
 
 static void touch(struct ff_world *w, const struct ff_obj *o)
 {
-	ff_touch(w, o->pfn, 1UL << o->order);
+	ff_world_touch(w, o->pfn, 1UL << o->order);
 }
 
 int ff_md_alloc(struct ff_world *w, const struct ff_op *op)
@@ -44,7 +44,7 @@ int ff_md_alloc(struct ff_world *w, const struct ff_op *op)
 	struct ff_obj *o;
 	void *desc = NULL;
 
-	if (order > w->cfg.max_order)
+	if (order > w->k.cfg.max_order)
 		return -EINVAL;
 	if ((kind == FF_KIND_PGTABLE || kind == FF_KIND_OFFLINE ||
 	     kind == FF_KIND_ZSMALLOC) &&
@@ -59,19 +59,19 @@ int ff_md_alloc(struct ff_world *w, const struct ff_op *op)
 
 		if (!f)
 			return -ENOMEM;
-		f->memcg_data = (unsigned long)&w->memcg;
+		f->memcg_data = (unsigned long)&w->k.memcg;
 		f->flags |= BIT(PG_uptodate);
 		if (kind == FF_KIND_ANON) {
 			f->mapping =
 				(struct address_space
-					 *)((unsigned long)&w->anon_vmas
+					 *)((unsigned long)&w->k.anon_vmas
 						    [sel % FF_NR_ANON_VMAS] +
 					    FOLIO_MAPPING_ANON);
 			f->flags |= BIT(PG_swapbacked);
 		} else {
-			f->mapping = &w->files[sel % FF_NR_FILES];
+			f->mapping = &w->k.files[sel % FF_NR_FILES];
 			f->_refcount += (int)nr; /* the page cache's */
-			w->files[sel % FF_NR_FILES].nrpages += (uint32_t)nr;
+			w->k.files[sel % FF_NR_FILES].nrpages += (uint32_t)nr;
 		}
 		f->index = index;
 		pfn = f->pfn;
@@ -177,8 +177,8 @@ static void md_zap_mappings(struct ff_world *w, struct ff_obj *o)
 	unsigned long nr = 1UL << o->order;
 	int removed = 0;
 
-	for (uint32_t i = 0; i < w->nr_maps;) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < w->k.nr_maps;) {
+		struct ff_map *m = &w->k.maps[i];
 
 		if (m->pfn < o->pfn || m->pfn >= o->pfn + nr) {
 			i++;
@@ -187,7 +187,7 @@ static void md_zap_mappings(struct ff_world *w, struct ff_obj *o)
 		pfn_to_page(m->pfn)->_mapcount--;
 		f->_mapcount--;
 		removed++;
-		w->maps[i] = w->maps[--w->nr_maps];
+		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
 	}
 	for (unsigned long i = 0; i < nr; i++)
 		w->ref[o->pfn + i].mapcount = 0;
@@ -206,7 +206,7 @@ void ff_md_obj_free(struct ff_world *w, struct ff_obj *o)
 		f->flags |= BIT(PG_locked);
 		md_zap_mappings(w, o);
 		if (o->kind == FF_KIND_FILE) {
-			w->files[o->mapping_id].nrpages -=
+			w->k.files[o->mapping_id].nrpages -=
 				(uint32_t)ff_obj_nr(o);
 			f->mapping = NULL;
 			f->_refcount -= (int)ff_obj_nr(o);
@@ -289,7 +289,7 @@ int ff_md_map(struct ff_world *w, const struct ff_op *op)
 			return -ENOMEM;
 	touch(w, o);
 	for (unsigned long i = first; i < first + cnt; i++) {
-		w->maps[w->nr_maps++] =
+		w->k.maps[w->k.nr_maps++] =
 			(struct ff_map){ .pfn = (uint32_t)(o->pfn + i),
 					 .vma = (uint8_t)vma };
 		w->ref[o->pfn + i].mapcount++;
@@ -324,8 +324,8 @@ int ff_md_unmap(struct ff_world *w, const struct ff_op *op)
 	if (last >= nr)
 		last = nr - 1;
 	touch(w, o);
-	for (uint32_t i = 0; i < w->nr_maps;) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < w->k.nr_maps;) {
+		struct ff_map *m = &w->k.maps[i];
 		unsigned long idx = m->pfn - o->pfn;
 
 		if (m->vma != vma || m->pfn < o->pfn || idx >= nr || m->pmd ||
@@ -337,7 +337,7 @@ int ff_md_unmap(struct ff_world *w, const struct ff_op *op)
 		f->_mapcount--;
 		w->ref[m->pfn].mapcount--;
 		o->pte_maps--;
-		w->maps[i] = w->maps[--w->nr_maps];
+		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
 		removed++;
 	}
 	if (!removed)
@@ -356,7 +356,7 @@ static int md_race(struct ff_world *w, int reader, unsigned long pfn,
 	if (reader != FF_READER_GUP_FAST)
 		return FF_UNSUPPORTED;
 	ff_race_arm(w, point);
-	ff_touch(w, pfn, 1);
+	ff_world_touch(w, pfn, 1);
 	f = md_gup_fast(pfn_to_page(pfn));
 	if (f) {
 		long idx = ff_obj_index_of(w, pfn);
@@ -402,19 +402,19 @@ int ff_md_race_pfn(struct ff_world *w, const struct ff_op *op)
 {
 	return md_race(w, op->arg[0] % FF_NR_READERS,
 		       ((unsigned long)op->arg[1] << 8 | op->arg[2]) %
-			       w->nr_memmap,
+			       w->k.nr_memmap,
 		       op->arg[3]);
 }
 
 int ff_md_pfn_walk(struct ff_world *w, const struct ff_op *op)
 {
 	unsigned long start =
-		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->nr_memmap;
+		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->k.nr_memmap;
 
 	if (op->arg[0] % FF_NR_READERS != FF_READER_GUP_FAST)
 		return FF_UNSUPPORTED;
 	for (unsigned long pfn = start;
-	     pfn <= start + op->arg[3] && pfn < w->nr_memmap && !ff_failed();
+	     pfn <= start + op->arg[3] && pfn < w->k.nr_memmap && !ff_failed();
 	     pfn++) {
 		struct md_folio *f = md_gup_fast(pfn_to_page(pfn));
 

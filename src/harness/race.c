@@ -30,9 +30,21 @@ const char *const ff_race_point_names[FF_NR_RACE_POINTS] = {
 	"after_read", "after_type",  "after_tryget",
 };
 
+/* The race callback the glue's ff_race_point() calls: the writer op runs
+ * inside the reader, in the reader's world. */
+static void run_writer(struct ff_world *w)
+{
+	const struct ff_op *op = w->race.writer;
+	int (*fn)(struct ff_world *, const struct ff_op *) =
+		ff_exec_fn(w, op->code);
+
+	w->race.writer_rc = fn ? fn(w, op) : FF_UNSUPPORTED;
+}
+
 void ff_race_arm(struct ff_world *w, uint8_t point)
 {
 	w->race.writer = NULL;
+	w->race.run = NULL;
 	w->race.writer_rc = 0;
 	if (w->prog && w->pc + 1 < w->prog->nr) {
 		const struct ff_op *next = &w->prog->ops[w->pc + 1];
@@ -40,8 +52,10 @@ void ff_race_arm(struct ff_world *w, uint8_t point)
 		w->consumed_next = true;
 		/* a reader op cannot be a writer: it is consumed, not run */
 		if (next->code != FF_OP_RACE && next->code != FF_OP_RACE_PFN &&
-		    next->code != FF_OP_PFN_WALK)
+		    next->code != FF_OP_PFN_WALK) {
 			w->race.writer = next;
+			w->race.run = run_writer;
+		}
 	}
 	w->race.point = point % FF_NR_RACE_POINTS;
 	w->race.fired = false;
@@ -53,19 +67,7 @@ void ff_race_finish(struct ff_world *w)
 	if (w->race.writer && !w->race.fired && !ff_failed())
 		ff_race_point((enum ff_race_point)w->race.point);
 	w->race.writer = NULL;
-}
-
-void ff_race_point(enum ff_race_point rp)
-{
-	struct ff_world *w = ff_cur;
-	const struct ff_op *op = w->race.writer;
-
-	if (!op || w->race.fired || w->race.point != (int)rp)
-		return;
-	w->race.fired = true;
-	w->race.writer_rc = ff_exec_fn(w, op->code) ?
-				    ff_exec_fn(w, op->code)(w, op) :
-				    FF_UNSUPPORTED;
+	w->race.run = NULL;
 }
 
 /* ---- states: a page array (S0 copy, or the live memmap) */
@@ -73,9 +75,10 @@ void ff_race_point(enum ff_race_point rp)
 static bool in_array(const struct ff_world *w, unsigned long word,
 		     unsigned long *pfn)
 {
-	uintptr_t base = (uintptr_t)w->memmap;
+	uintptr_t base = (uintptr_t)w->k.memmap;
 
-	if (word < base || word >= base + w->nr_memmap * sizeof(struct page) ||
+	if (word < base ||
+	    word >= base + w->k.nr_memmap * sizeof(struct page) ||
 	    (word - base) % sizeof(struct page))
 		return false;
 	*pfn = (word - base) / sizeof(struct page);
@@ -86,9 +89,9 @@ static bool in_array(const struct ff_world *w, unsigned long word,
 static bool state_free(const struct ff_world *w, const struct page *S,
 		       unsigned long pfn)
 {
-	if (!ff_pfn_is_ram(w, pfn))
+	if (!ff_pfn_is_ram(&w->k, pfn))
 		return false;
-	for (unsigned int o = 0; o <= w->cfg.max_order; o++) {
+	for (unsigned int o = 0; o <= w->k.cfg.max_order; o++) {
 		const struct page *h = &S[pfn & ~((1UL << o) - 1)];
 
 		if (PageBuddy(h) && h->private >= o && !(h->compound_head & 1))
@@ -142,7 +145,7 @@ static bool snapshot_matches(const struct ff_world *w, const struct page *S,
 		return false;
 	if (!folio_test_large(fs)) /* a small page: the folio is the page */
 		return H == pfn && same_page_identity(&fs->page, ph);
-	if (H + 1 >= w->nr_memmap ||
+	if (H + 1 >= w->k.nr_memmap ||
 	    !same_folio_identity((const struct folio *)&S[H], fs))
 		return false;
 	if (!(S[H].flags & BIT(PG_head)) || (S[H].compound_head & 1))
@@ -154,14 +157,14 @@ static bool snapshot_matches(const struct ff_world *w, const struct page *S,
 static void check_snapshot(struct ff_world *w, const struct page *S0,
 			   const struct page_snapshot *ps)
 {
-	const struct page *S1 = w->memmap;
+	const struct page *S1 = w->k.memmap;
 	const struct folio *fs = &ps->folio_snapshot;
 
 	if (!snapshot_page_is_faithful(ps)) {
 		if (folio_test_large(fs) ||
 		    (ps->page_snapshot.compound_head & 1) || ps->idx ||
 		    ps->flags)
-			ff_fail(I_SNAPSHOT, &w->memmap[ps->pfn],
+			ff_fail(I_SNAPSHOT, &w->k.memmap[ps->pfn],
 				"unfaithful snapshot of pfn %lu does not "
 				"describe a lone order-0 page",
 				ps->pfn);
@@ -170,12 +173,12 @@ static void check_snapshot(struct ff_world *w, const struct page *S0,
 	if (ps->idx >= (unsigned long)folio_nr_pages(fs)) {
 		if (ps->idx == (unsigned long)folio_nr_pages(fs))
 			ff_fail_finding(I_SNAPSHOT, F_SNAPSHOT_IDX_EQ_NR,
-					&w->memmap[ps->pfn],
+					&w->k.memmap[ps->pfn],
 					"FAITHFUL snapshot of pfn %lu: idx %lu "
 					"== nr_pages %ld, outside the folio",
 					ps->pfn, ps->idx, folio_nr_pages(fs));
 		else
-			ff_fail(I_SNAPSHOT, &w->memmap[ps->pfn],
+			ff_fail(I_SNAPSHOT, &w->k.memmap[ps->pfn],
 				"FAITHFUL snapshot of pfn %lu: idx %lu >= "
 				"nr_pages %ld",
 				ps->pfn, ps->idx, folio_nr_pages(fs));
@@ -188,7 +191,7 @@ static void check_snapshot(struct ff_world *w, const struct page *S0,
 	     folio_order(fs) !=
 		     folio_order((const struct folio *)&S0[ps->pfn]))) {
 		ff_fail_finding(I_SNAPSHOT, F_SNAPSHOT_HEAD_TORN,
-				&w->memmap[ps->pfn],
+				&w->k.memmap[ps->pfn],
 				"FAITHFUL snapshot of head pfn %lu: the page "
 				"copy is a large head, the folio copy is order "
 				"%u",
@@ -196,7 +199,7 @@ static void check_snapshot(struct ff_world *w, const struct page *S0,
 		return;
 	}
 	if (!snapshot_matches(w, S0, ps) && !snapshot_matches(w, S1, ps)) {
-		ff_fail(I_SNAPSHOT, &w->memmap[ps->pfn],
+		ff_fail(I_SNAPSHOT, &w->k.memmap[ps->pfn],
 			"FAITHFUL snapshot of pfn %lu (idx %lu, order %u) "
 			"matches neither the state before the call nor after",
 			ps->pfn, ps->idx, folio_order(fs));
@@ -204,7 +207,7 @@ static void check_snapshot(struct ff_world *w, const struct page *S0,
 	}
 	if ((ps->flags & PAGE_SNAPSHOT_PG_BUDDY) &&
 	    !state_free(w, S0, ps->pfn) && !state_free(w, S1, ps->pfn))
-		ff_fail(I_SNAPSHOT, &w->memmap[ps->pfn],
+		ff_fail(I_SNAPSHOT, &w->k.memmap[ps->pfn],
 			"snapshot of pfn %lu says PG_BUDDY; it was never free "
 			"during the call",
 			ps->pfn);
@@ -239,7 +242,7 @@ static bool kpagecount_plausible(const struct ff_world *w,
 	long pm[2], em[2];
 
 	state_mapcounts(w, S0, pfn, &pm[0], &em[0]);
-	state_mapcounts(w, w->memmap, pfn, &pm[1], &em[1]);
+	state_mapcounts(w, w->k.memmap, pfn, &pm[1], &em[1]);
 	for (int a = 0; a < 2; a++)
 		for (int b = 0; b < 2; b++)
 			if (count == pm[a] + em[b])
@@ -255,7 +258,8 @@ static void check_gup(struct ff_world *w, unsigned long pfn,
 	long idx = ff_obj_index_of(w, fpfn);
 	const struct ff_obj *o = idx >= 0 ? &w->objs[idx] : NULL;
 
-	if (ff_pfn_is_dax(w, pfn)) { /* order-0 DAX pages are their own folio */
+	if (ff_pfn_is_dax(&w->k,
+			  pfn)) { /* order-0 DAX pages are their own folio */
 		if (fpfn != pfn ||
 		    folio_ref_count(folio) != w->ref[pfn].mapcount + 1)
 			ff_fail(I_GUP, &folio->page,
@@ -305,7 +309,7 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 	case FF_READER_KPAGEFLAGS:
 		kpf = stable_page_flags(page);
 		if ((kpf & (1ULL << KPF_BUDDY)) && !state_free(w, S0, pfn) &&
-		    !state_free(w, w->memmap, pfn))
+		    !state_free(w, w->k.memmap, pfn))
 			ff_fail(I_SNAPSHOT, page,
 				"/proc/kpageflags says KPF_BUDDY for pfn %lu, "
 				"which was never free during the read",
@@ -324,7 +328,7 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 		folio = try_grab_folio_fast(page, 1);
 		if (folio) {
 			check_gup(w, pfn, folio);
-			ff_touch(w, folio_pfn(folio), 1);
+			ff_world_touch(w, folio_pfn(folio), 1);
 			folio_put(folio); /* unpin_user_page */
 		}
 		break;
@@ -337,7 +341,7 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 	struct page *S0;
 	int rc = 0;
 
-	if (pfn >= w->nr_memmap)
+	if (pfn >= w->k.nr_memmap)
 		return -EINVAL;
 	/*
 	 * S0 needs only the max-order window around pfn: a folio never
@@ -345,7 +349,7 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 	 * w->s0 is stale and never read.
 	 */
 	if (!w->s0) {
-		w->s0 = malloc(w->nr_memmap * sizeof(*S0));
+		w->s0 = malloc(w->k.nr_memmap * sizeof(*S0));
 		if (!w->s0)
 			abort();
 	}
@@ -354,12 +358,13 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 		unsigned long base = pfn & ~((1UL << FF_MAX_ORDER) - 1);
 		unsigned long end = base + (1UL << FF_MAX_ORDER);
 
-		if (end > w->nr_memmap)
-			end = w->nr_memmap;
-		memcpy(&S0[base], &w->memmap[base], (end - base) * sizeof(*S0));
+		if (end > w->k.nr_memmap)
+			end = w->k.nr_memmap;
+		memcpy(&S0[base], &w->k.memmap[base],
+		       (end - base) * sizeof(*S0));
 	}
 	ff_race_arm(w, point);
-	ff_touch(w, pfn, 1);
+	ff_world_touch(w, pfn, 1);
 	run_reader(w, reader, pfn, S0);
 	ff_race_finish(w);
 	return rc;
@@ -382,7 +387,7 @@ int ff_op_race(struct ff_world *w, const struct ff_op *op)
 int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op)
 {
 	unsigned long pfn =
-		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->nr_memmap;
+		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->k.nr_memmap;
 
 	return race(w, op->arg[0] % FF_NR_READERS, pfn, op->arg[3]);
 }
@@ -391,12 +396,12 @@ int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op)
 int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op)
 {
 	unsigned long start =
-		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->nr_memmap;
+		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->k.nr_memmap;
 	unsigned long len = op->arg[3] + 1UL;
-	struct page *S0 = w->memmap; /* no writer: the state is fixed */
+	struct page *S0 = w->k.memmap; /* no writer: the state is fixed */
 
 	for (unsigned long pfn = start;
-	     pfn < start + len && pfn < w->nr_memmap && !ff_failed(); pfn++)
+	     pfn < start + len && pfn < w->k.nr_memmap && !ff_failed(); pfn++)
 		run_reader(w, op->arg[0] % FF_NR_READERS, pfn, S0);
 	return 0;
 }

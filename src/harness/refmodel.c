@@ -24,7 +24,7 @@ struct ff_obj *ff_obj_new(struct ff_world *w, unsigned long pfn,
 		struct ff_ref_page *r = &w->ref[pfn + i];
 
 		if (r->state != FF_PS_FREE)
-			ff_fail(I_MODEL, &w->memmap[pfn + i],
+			ff_fail(I_MODEL, &w->k.memmap[pfn + i],
 				"allocator returned pfn %lu, which the model "
 				"says object #%u owns",
 				pfn + i, r->obj);
@@ -41,7 +41,7 @@ long ff_obj_index_of(struct ff_world *w, unsigned long pfn)
 {
 	uint32_t id;
 
-	if (pfn >= w->nr_memmap || w->ref[pfn].state == FF_PS_FREE)
+	if (pfn >= w->k.nr_memmap || w->ref[pfn].state == FF_PS_FREE)
 		return -1;
 	id = w->ref[pfn].obj;
 	for (uint32_t i = 0; i < w->nr_objs; i++)
@@ -97,7 +97,7 @@ void ff_obj_move(struct ff_world *w, struct ff_obj *o, unsigned long dpfn)
 		w->ref[dpfn + i].mapcount = saved[i];
 	keep.pfn = (uint32_t)dpfn;
 	keep.id = n->id;
-	keep.devpriv = ff_pfn_is_devpriv(w, dpfn);
+	keep.devpriv = ff_pfn_is_devpriv(&w->k, dpfn);
 	/* the handle keeps its position in the live set */
 	w->nr_objs--;
 	w->objs[pos] = keep;

@@ -15,68 +15,6 @@
 #include "foliofuzz/mm.h"
 #include "foliofuzz/snapshot.h"
 
-const char *ff_sym(unsigned long val, char buf[FF_SYM_LEN])
-{
-	const struct ff_world *w = ff_cur;
-	unsigned long mm, mm_end;
-
-	if (val == 0) {
-		snprintf(buf, FF_SYM_LEN, "0");
-		return buf;
-	}
-	if (val == (unsigned long)TAIL_MAPPING) {
-		snprintf(buf, FF_SYM_LEN, "TAIL_MAPPING");
-		return buf;
-	}
-	if (!w) {
-		snprintf(buf, FF_SYM_LEN, "0x%lx", val);
-		return buf;
-	}
-	mm = (unsigned long)w->memmap;
-	mm_end = mm + w->nr_memmap * sizeof(struct page);
-	if (val >= mm && val < mm_end) {
-		unsigned long off = val - mm;
-
-		snprintf(buf, FF_SYM_LEN, "pfn:%lu+%lu",
-			 off / sizeof(struct page), off % sizeof(struct page));
-		return buf;
-	}
-	for (int i = 0; i < FF_NR_FILES; i++)
-		if (val == (unsigned long)&w->files[i]) {
-			snprintf(buf, FF_SYM_LEN, "file%d", i);
-			return buf;
-		}
-	for (int i = 0; i < FF_NR_ANON_VMAS; i++)
-		for (unsigned long b = 0; b < 4; b++)
-			if (val == (unsigned long)&w->anon_vmas[i] + b) {
-				snprintf(buf, FF_SYM_LEN, "anon_vma%d+%lu", i,
-					 b);
-				return buf;
-			}
-	if (val == (unsigned long)&w->memcg) {
-		snprintf(buf, FF_SYM_LEN, "memcg");
-		return buf;
-	}
-	if (val >= (unsigned long)w && val < (unsigned long)(w + 1)) {
-		snprintf(buf, FF_SYM_LEN, "world+0x%lx",
-			 val - (unsigned long)w);
-		return buf;
-	}
-	if (val == (unsigned long)LIST_POISON1 ||
-	    val == (unsigned long)LIST_POISON2) {
-		snprintf(buf, FF_SYM_LEN, "LIST_POISON%d",
-			 val == (unsigned long)LIST_POISON1 ? 1 : 2);
-		return buf;
-	}
-	/* Any other value above the small-integer range is a host pointer
-	 * whose bits vary run to run: hide them. */
-	if (val >= (1UL << 40) && val < (0xdead000000000000UL))
-		snprintf(buf, FF_SYM_LEN, "ptr?");
-	else
-		snprintf(buf, FF_SYM_LEN, "0x%lx", val);
-	return buf;
-}
-
 static const char *const flag_names[NR_PAGEFLAGS] = {
 	"locked",	"writeback", "referenced", "uptodate",	  "dirty",
 	"lru",		"head",	     "waiters",	   "active",	  "workingset",
@@ -128,7 +66,7 @@ void ff_dump_page(FILE *f, unsigned long pfn)
 	if (page->compound_head & 1) {
 		fprintf(f, "  tail of %s\n",
 			ff_sym(page->compound_head - 1, b));
-	} else if (PageHead(page) && pfn + 1 < ff_cur->nr_memmap) {
+	} else if (PageHead(page) && pfn + 1 < ff_cur->k.nr_memmap) {
 		const struct folio *folio = (const struct folio *)page;
 
 		fprintf(f,
@@ -162,9 +100,9 @@ void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
 	unsigned long free_left = 0;
 
 	fprintf(f, "pfn %4lu: ", base);
-	for (unsigned long pfn = base; pfn < base + nr && pfn < w->nr_memmap;
+	for (unsigned long pfn = base; pfn < base + nr && pfn < w->k.nr_memmap;
 	     pfn++) {
-		const struct page *p = &w->memmap[pfn];
+		const struct page *p = &w->k.memmap[pfn];
 		char c;
 
 		if (PageBuddy(p) && !(p->compound_head & 1)) {
@@ -198,21 +136,21 @@ static void dump_state(FILE *f, struct ff_world *w, long pfn)
 	unsigned long base = pfn < 0 ? 0 : ((unsigned long)pfn & ~(win - 1));
 	const struct page *p;
 
-	ff_cur = w;
+	ff_world_enter(w);
 	ff_dump_row(f, w, base, win);
-	if (pfn >= 0 && (unsigned long)pfn < w->nr_memmap) {
-		p = &w->memmap[pfn];
+	if (pfn >= 0 && (unsigned long)pfn < w->k.nr_memmap) {
+		p = &w->k.memmap[pfn];
 		if (p->compound_head & 1) {
 			unsigned long h = p->compound_head - 1;
-			unsigned long mm = (unsigned long)w->memmap;
+			unsigned long mm = (unsigned long)w->k.memmap;
 
-			if (h >= mm && h < mm + w->nr_memmap * sizeof(*p) &&
+			if (h >= mm && h < mm + w->k.nr_memmap * sizeof(*p) &&
 			    (h - mm) % sizeof(*p) == 0)
 				ff_dump_page(f, (h - mm) / sizeof(*p));
 		}
 		ff_dump_page(f, (unsigned long)pfn);
 	}
-	ff_cur = saved;
+	ff_world_enter(saved);
 }
 
 void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
@@ -246,8 +184,8 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	}
 	fprintf(f, "---- after the step ----\n");
 	dump_state(f, after, after->fail.pfn);
-	if (after->fail.pfn >= 0 && !after->cfg.memdesc) {
-		ff_cur = after;
+	if (after->fail.pfn >= 0 && !after->k.cfg.memdesc) {
+		ff_world_enter(after);
 		dump_page(f, pfn_to_page(after->fail.pfn), after->fail.msg);
 	}
 	fprintf(f, "==== end of report ====\n");

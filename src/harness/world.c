@@ -16,8 +16,6 @@
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
 
-struct ff_world *ff_cur;
-
 void ff_config_default(struct ff_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -74,11 +72,11 @@ static struct ff_world *restore_cached(const struct ff_config *cfg)
 		s0 = w->s0; /* allocated after the image was taken */
 		memcpy(w, w->img, sizeof(*w));
 		w->s0 = s0;
-		memcpy(w->memmap, w->img_memmap,
-		       w->nr_memmap * sizeof(struct page));
-		memset(w->ref, 0, w->nr_memmap * sizeof(*w->ref));
-		memset(w->touched_mark, 0, w->nr_memmap);
-		ff_cur = w;
+		memcpy(w->k.memmap, w->img_memmap,
+		       w->k.nr_memmap * sizeof(struct page));
+		memset(w->ref, 0, w->k.nr_memmap * sizeof(*w->ref));
+		memset(w->touched_mark, 0, w->k.nr_memmap);
+		ff_world_enter(w);
 		return w;
 	}
 	return NULL;
@@ -100,10 +98,11 @@ static bool cache_world(struct ff_world *w)
 static void take_image(struct ff_world *w)
 {
 	w->img = malloc(sizeof(*w));
-	w->img_memmap = malloc(w->nr_memmap * sizeof(struct page));
+	w->img_memmap = malloc(w->k.nr_memmap * sizeof(struct page));
 	if (!w->img || !w->img_memmap)
 		abort();
-	memcpy(w->img_memmap, w->memmap, w->nr_memmap * sizeof(struct page));
+	memcpy(w->img_memmap, w->k.memmap,
+	       w->k.nr_memmap * sizeof(struct page));
 	memcpy(w->img, w, sizeof(*w));
 }
 
@@ -114,67 +113,56 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	if (w)
 		return w;
 	w = xcalloc(1, sizeof(*w));
-	w->cfg = *cfg;
-	if (w->cfg.max_order > FF_MAX_ORDER)
-		w->cfg.max_order = FF_MAX_ORDER;
-	if (w->cfg.pmd_order > w->cfg.max_order)
-		w->cfg.pmd_order = w->cfg.max_order;
-	w->cfg.nr_dax &= ~3U; /* DAX files are laid out in quarters */
-	if (w->cfg.nr_dax > 4 * FF_DAX_FILE_PAGES)
-		w->cfg.nr_dax = 4 * FF_DAX_FILE_PAGES;
-	w->devpriv_start = w->cfg.nr_pfns;
-	w->dax_start = w->devpriv_start + w->cfg.nr_devpriv;
-	w->nr_memmap = w->dax_start + w->cfg.nr_dax;
-	w->cap_objs = (uint32_t)w->nr_memmap;
+	w->k.cfg = *cfg;
+	if (w->k.cfg.max_order > FF_MAX_ORDER)
+		w->k.cfg.max_order = FF_MAX_ORDER;
+	if (w->k.cfg.pmd_order > w->k.cfg.max_order)
+		w->k.cfg.pmd_order = w->k.cfg.max_order;
+	w->k.cfg.nr_dax &= ~3U; /* DAX files are laid out in quarters */
+	if (w->k.cfg.nr_dax > 4 * FF_DAX_FILE_PAGES)
+		w->k.cfg.nr_dax = 4 * FF_DAX_FILE_PAGES;
+	w->k.devpriv_start = w->k.cfg.nr_pfns;
+	w->k.dax_start = w->k.devpriv_start + w->k.cfg.nr_devpriv;
+	w->k.nr_memmap = w->k.dax_start + w->k.cfg.nr_dax;
+	w->cap_objs = (uint32_t)w->k.nr_memmap;
 	/* Exactly sized: the first stray struct page is out of bounds. */
-	w->memmap = malloc(w->nr_memmap * sizeof(struct page));
-	if (!w->memmap)
+	w->k.memmap = malloc(w->k.nr_memmap * sizeof(struct page));
+	if (!w->k.memmap)
 		abort();
-	w->ref = xcalloc(w->nr_memmap, sizeof(*w->ref));
+	w->ref = xcalloc(w->k.nr_memmap, sizeof(*w->ref));
 	w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
-	w->touched = xcalloc(w->nr_memmap, sizeof(*w->touched));
-	w->touched_mark = xcalloc(w->nr_memmap, 1);
+	w->touched = xcalloc(w->k.nr_memmap, sizeof(*w->touched));
+	w->touched_mark = xcalloc(w->k.nr_memmap, 1);
 	w->fail.inv = FF_INV_NONE;
 	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
 
 	for (uint32_t i = 0; i < FF_NR_FILES; i++)
-		w->files[i].id = i;
+		w->k.files[i].id = i;
 	for (uint32_t i = 0; i < FF_NR_ANON_VMAS; i++)
-		w->anon_vmas[i].id = i;
+		w->k.anon_vmas[i].id = i;
 	for (uint32_t i = 0; i < FF_NR_RAM_VMAS; i++) {
-		w->vmas[i].anon_vma = &w->anon_vmas[i / 2];
-		w->vmas[i].file = &w->files[i % FF_NR_FILES];
+		w->k.vmas[i].anon_vma = &w->k.anon_vmas[i / 2];
+		w->k.vmas[i].file = &w->k.files[i % FF_NR_FILES];
 	}
 	/* DAX VMAs: two processes map d0, one each maps d1, d2, d3. */
 	for (uint32_t i = 0; i < FF_NR_VMAS - FF_NR_RAM_VMAS; i++) {
 		static const uint8_t file_of[] = { 0, 0, 1, 2, 3 };
 
-		w->vmas[FF_NR_RAM_VMAS + i].file = &w->dax_files[file_of[i]].as;
+		w->k.vmas[FF_NR_RAM_VMAS + i].file =
+			&w->k.dax_files[file_of[i]].as;
 	}
-	w->memcg.id = 1;
+	w->k.memcg.id = 1;
 
-	ff_cur = w;
-	ff_buddy_init(w);
-	dmirror_init(w);
-	dax_init_region(w);
+	ff_world_enter(w);
+	ff_buddy_init(&w->k);
+	dmirror_init(&w->k);
+	dax_init_region(&w->k);
 	w->nr_touched = 0;
-	memset(w->touched_mark, 0, w->nr_memmap);
+	memset(w->touched_mark, 0, w->k.nr_memmap);
 	w->key = *cfg; /* what a later create asks for, before normalizing */
 	take_image(w);
 	return w;
-}
-
-void ff_touch(struct ff_world *w, unsigned long pfn, unsigned long nr)
-{
-	for (unsigned long i = 0; i < nr; i++) {
-		unsigned long p = pfn + i;
-
-		if (p >= w->nr_memmap || w->touched_mark[p])
-			continue;
-		w->touched_mark[p] = 1;
-		w->touched[w->nr_touched++] = (uint32_t)p;
-	}
 }
 
 void ff_world_destroy(struct ff_world *w)
@@ -182,11 +170,11 @@ void ff_world_destroy(struct ff_world *w)
 	if (!w)
 		return;
 	if (ff_cur == w)
-		ff_cur = NULL;
-	md_pools_destroy(w);
+		ff_world_enter(NULL);
+	md_pools_destroy(&w->k);
 	if (cache_world(w))
 		return;
-	free(w->memmap);
+	free(w->k.memmap);
 	free(w->ref);
 	free(w->objs);
 	free(w->touched);

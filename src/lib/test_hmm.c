@@ -9,11 +9,12 @@
  * migrate_to_ram on a CPU fault (dmirror_devmem_fault, entered from
  * do_swap_page with the device page referenced and locked).
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 static void dmirror_devmem_free(struct page *page)
 {
-	struct ff_dmirror *d = &ff_cur->dmirror;
+	struct ff_dmirror *d = &ff_kern->dmirror;
 
 	page->zone_device_data = d->free_pages;
 	d->free_pages = page;
@@ -25,32 +26,32 @@ static const struct dev_pagemap_ops dmirror_devmem_ops = {
 	.page_free = dmirror_devmem_free,
 };
 
-FF_NO_COVERAGE void dmirror_init(struct ff_world *w)
+FF_NO_COVERAGE void dmirror_init(struct ff_kernel *k)
 {
-	struct dev_pagemap *pgmap = &w->devpriv_pgmap;
+	struct dev_pagemap *pgmap = &k->devpriv_pgmap;
 
 	pgmap->type = MEMORY_DEVICE_PRIVATE;
 	pgmap->ops = &dmirror_devmem_ops;
-	pgmap->owner = &w->dmirror;
-	pgmap->start_pfn = w->devpriv_start;
-	pgmap->nr_pfns = w->cfg.nr_devpriv;
+	pgmap->owner = &k->dmirror;
+	pgmap->start_pfn = k->devpriv_start;
+	pgmap->nr_pfns = k->cfg.nr_devpriv;
 	memremap_pages(pgmap);
-	w->dmirror.free_pages = NULL;
-	w->dmirror.nr_free = 0;
+	k->dmirror.free_pages = NULL;
+	k->dmirror.nr_free = 0;
 	/* dmirror_allocate_chunk(): push in reverse so pops go upwards */
 	for (unsigned long i = pgmap->nr_pfns; i-- > 0;) {
 		struct page *page = pfn_to_page(pgmap->start_pfn + i);
 
-		page->zone_device_data = w->dmirror.free_pages;
-		w->dmirror.free_pages = page;
-		w->dmirror.nr_free++;
+		page->zone_device_data = k->dmirror.free_pages;
+		k->dmirror.free_pages = page;
+		k->dmirror.nr_free++;
 	}
-	w->dmirror.calloc = 0;
+	k->dmirror.calloc = 0;
 }
 
 struct page *dmirror_devmem_alloc_page(void)
 {
-	struct ff_dmirror *d = &ff_cur->dmirror;
+	struct ff_dmirror *d = &ff_kern->dmirror;
 	struct page *page = d->free_pages;
 
 	if (!page)
@@ -60,7 +61,7 @@ struct page *dmirror_devmem_alloc_page(void)
 	d->calloc++;
 	page->zone_device_data = NULL;
 	zone_device_page_init(page);
-	ff_touch(ff_cur, page_to_pfn(page), 1);
+	ff_touch(page_to_pfn(page), 1);
 	return page;
 }
 
@@ -70,7 +71,7 @@ int dmirror_migrate_to_device(struct ff_map *pte)
 		.pte = pte,
 		.vma = pte->vma,
 		.flags = MIGRATE_VMA_SELECT_SYSTEM,
-		.pgmap_owner = &ff_cur->dmirror,
+		.pgmap_owner = &ff_kern->dmirror,
 	};
 
 	migrate_vma_setup(&args);
@@ -90,7 +91,7 @@ int dmirror_migrate_insert(uint8_t vma, unsigned long index)
 		.vma = vma,
 		.index = index,
 		.flags = MIGRATE_VMA_SELECT_SYSTEM,
-		.pgmap_owner = &ff_cur->dmirror,
+		.pgmap_owner = &ff_kern->dmirror,
 	};
 
 	migrate_vma_setup(&args);
@@ -109,7 +110,7 @@ int dmirror_devmem_fault(struct ff_map *pte)
 		.pte = pte,
 		.vma = pte->vma,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
-		.pgmap_owner = &ff_cur->dmirror,
+		.pgmap_owner = &ff_kern->dmirror,
 		.fault_page = page,
 	};
 	bool migrated;

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/snapshot.h"
 

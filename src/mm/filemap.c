@@ -6,6 +6,7 @@
  * cache holds one reference per page of the folio.  The xarray itself is
  * not modelled; address_space.nrpages counts what it would hold.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
@@ -13,7 +14,7 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 {
 	long nr = folio_nr_pages(folio);
 
-	mem_cgroup_charge(folio, &ff_cur->memcg);
+	mem_cgroup_charge(folio, &ff_kern->memcg);
 	folio_ref_add(folio, (int)nr);
 	folio->mapping = mapping;
 	folio->index = index;

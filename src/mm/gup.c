@@ -9,10 +9,9 @@
  * its mapping test: only anon and page-cache folios may be pinned this way.
  * Knob gup_no_recheck drops the recheck (seed 002).
  */
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/gup.h"
 #include "foliofuzz/mm.h"
-#include "foliofuzz/race.h"
 
 static bool folio_ref_try_add(struct folio *folio, int count)
 {

@@ -10,6 +10,7 @@
  * and the put of every new folio except the one holding lock_at.
  * A refused split returns the errno and leaves the folio as it was.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/list.h"
 #include "foliofuzz/mm.h"
 
@@ -111,7 +112,7 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 	}
 
 	__split_folio_to_order(folio, old_order, new_order);
-	ff_touch(ff_cur, pfn, nr);
+	ff_touch(pfn, nr);
 
 	/* Unfreeze the new folios, the origin last. */
 	for (unsigned long i = 1UL << new_order; i < nr;

@@ -17,10 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/memdesc.h"
 #include "foliofuzz/mm.h"
-#include "foliofuzz/race.h"
 
 bool memdesc_is_folio(memdesc_t md)
 {
@@ -33,34 +32,34 @@ bool memdesc_is_folio(memdesc_t md)
 
 static void *pool_new(size_t size)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	void *p;
 
-	if (w->md.nr_all == w->md.cap_all) {
-		uint32_t cap = w->md.cap_all ? w->md.cap_all * 2 : 64;
-		void **n = realloc(w->md.all, cap * sizeof(*n));
+	if (k->md.nr_all == k->md.cap_all) {
+		uint32_t cap = k->md.cap_all ? k->md.cap_all * 2 : 64;
+		void **n = realloc(k->md.all, cap * sizeof(*n));
 
 		if (!n)
 			abort();
-		w->md.all = n;
-		w->md.cap_all = cap;
+		k->md.all = n;
+		k->md.cap_all = cap;
 	}
 	/* Each descriptor its own exactly-sized allocation, 16-aligned. */
 	p = aligned_alloc(16, (size + 15) & ~(size_t)15);
 	if (!p)
 		abort();
 	memset(p, 0, size);
-	w->md.all[w->md.nr_all++] = p;
+	k->md.all[k->md.nr_all++] = p;
 	return p;
 }
 
-void md_pools_destroy(struct ff_world *w)
+void md_pools_destroy(struct ff_kernel *k)
 {
-	for (uint32_t i = 0; i < w->md.nr_all; i++)
-		free(w->md.all[i]);
-	free(w->md.all);
-	w->md.all = NULL;
-	w->md.nr_all = w->md.cap_all = 0;
+	for (uint32_t i = 0; i < k->md.nr_all; i++)
+		free(k->md.all[i]);
+	free(k->md.all);
+	k->md.all = NULL;
+	k->md.nr_all = k->md.cap_all = 0;
 }
 
 static void set_memdescs(struct page *page, unsigned int order, memdesc_t md)
@@ -83,15 +82,15 @@ static struct page *alloc_frozen(unsigned int order)
 
 struct md_folio *md_folio_alloc(unsigned int order, bool anon)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	struct page *page = alloc_frozen(order);
 	struct md_folio *folio;
 
 	if (!page)
 		return NULL;
-	folio = w->md.free_folios;
+	folio = k->md.free_folios;
 	if (folio)
-		w->md.free_folios = folio->next_free;
+		k->md.free_folios = folio->next_free;
 	else
 		folio = pool_new(sizeof(*folio));
 	folio->next_free = NULL;
@@ -123,37 +122,37 @@ struct page *md_alloc_misc(unsigned int order)
 
 struct md_slab *md_slab_alloc(unsigned int order)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	struct page *page = alloc_frozen(order);
 	struct md_slab *slab;
 
 	if (!page)
 		return NULL;
-	slab = w->md.free_slabs;
+	slab = k->md.free_slabs;
 	if (slab)
-		w->md.free_slabs = slab->next_free;
+		k->md.free_slabs = slab->next_free;
 	else
 		slab = pool_new(sizeof(*slab));
 	slab->next_free = NULL;
 	slab->pfn = page_to_pfn(page);
 	slab->order = order;
 	slab->inuse = 1;
-	slab->slab_cache = w;
+	slab->slab_cache = k;
 	set_memdescs(page, order, (memdesc_t)slab | MD_TYPE_SLAB);
 	return slab;
 }
 
 struct md_ptdesc *md_ptdesc_alloc(void)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	struct page *page = alloc_frozen(0);
 	struct md_ptdesc *pt;
 
 	if (!page)
 		return NULL;
-	pt = w->md.free_ptdescs;
+	pt = k->md.free_ptdescs;
 	if (pt)
-		w->md.free_ptdescs = pt->next_free;
+		k->md.free_ptdescs = pt->next_free;
 	else
 		pt = pool_new(sizeof(*pt));
 	pt->next_free = NULL;
@@ -182,7 +181,7 @@ void md_folio_get(struct md_folio *folio)
 
 void md_folio_put_refs(struct md_folio *folio, int refs)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 
 	VM_BUG_ON_PAGE(folio->_refcount < refs, pfn_to_page(folio->pfn),
 		       I_REF_UNDERFLOW, "md folio_put(%d) on refcount %d", refs,
@@ -194,8 +193,8 @@ void md_folio_put_refs(struct md_folio *folio, int refs)
 	folio->memcg_data = 0;
 	folio->mapping = NULL;
 	free_frozen_range(folio->pfn, folio->order);
-	folio->next_free = w->md.free_folios;
-	w->md.free_folios = folio;
+	folio->next_free = k->md.free_folios;
+	k->md.free_folios = folio;
 }
 
 void md_folio_put(struct md_folio *folio)
@@ -205,22 +204,22 @@ void md_folio_put(struct md_folio *folio)
 
 void md_slab_free(struct md_slab *slab)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 
 	slab->inuse = 0;
 	free_frozen_range(slab->pfn, slab->order);
-	slab->next_free = w->md.free_slabs;
-	w->md.free_slabs = slab;
+	slab->next_free = k->md.free_slabs;
+	k->md.free_slabs = slab;
 }
 
 void md_ptdesc_free(struct md_ptdesc *pt)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 
 	pt->pt_frag_refcount = 0;
 	free_frozen_range(pt->pfn, 0);
-	pt->next_free = w->md.free_ptdescs;
-	w->md.free_ptdescs = pt;
+	pt->next_free = k->md.free_ptdescs;
+	k->md.free_ptdescs = pt;
 }
 
 void md_put_page(struct page *page)

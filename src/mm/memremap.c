@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 /* memremap_pages() -> memmap_init_zone_device() -> __init_zone_device_page() */
@@ -98,5 +98,5 @@ void free_zone_device_folio(struct folio *folio)
 		pgmap->ops->page_free(&folio->page);
 		break;
 	}
-	ff_touch(ff_cur, folio_pfn(folio), 1);
+	ff_touch(folio_pfn(folio), 1);
 }

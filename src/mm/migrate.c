@@ -8,6 +8,7 @@
  * the unmap / move / remove_migration_ptes sequence of migrate_pages_batch()
  * for a single folio.  Writeback, private data and KSM are not modelled.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 int folio_expected_refs(struct address_space *mapping, struct folio *folio)

@@ -10,6 +10,7 @@
  * migrate_vma_finalize() (remove_migration_ptes onto the new page, unlock,
  * put).  Order-0 folios only, as in 6.17.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 /* Extra references allowed: the caller's, plus the fault path's. */
@@ -81,24 +82,24 @@ int migrate_vma_setup(struct migrate_vma *args)
 /* migrate_vma_insert_page(): a new anon page where there was none. */
 static void migrate_vma_insert_page(struct migrate_vma *args)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	struct folio *folio = page_folio(args->dst_page);
-	struct ff_vma *vma = &w->vmas[args->vma];
+	struct ff_vma *vma = &k->vmas[args->vma];
 
-	if (w->nr_maps >= FF_MAX_MAPS) {
+	if (k->nr_maps >= FF_MAX_MAPS) {
 		args->migrate = false;
 		return;
 	}
-	mem_cgroup_charge(folio, &w->memcg);
+	mem_cgroup_charge(folio, &k->memcg);
 	folio_set_uptodate(folio); /* __folio_mark_uptodate */
 	folio_add_new_anon_rmap(folio, vma->anon_vma, args->index);
 	folio_get(folio);
-	w->maps[w->nr_maps++] = (struct ff_map){
+	k->maps[k->nr_maps++] = (struct ff_map){
 		.pfn = (uint32_t)folio_pfn(folio),
 		.vma = args->vma,
 		.devpriv = folio_is_device_private(folio),
 	};
-	ff_touch(w, folio_pfn(folio), 1);
+	ff_touch(folio_pfn(folio), 1);
 }
 
 void migrate_vma_pages(struct migrate_vma *args)

@@ -11,13 +11,13 @@
  */
 #include <string.h>
 
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/list.h"
 #include "foliofuzz/mm.h"
 
 static unsigned long nr_ram(void)
 {
-	return ff_cur->cfg.nr_pfns;
+	return ff_kern->cfg.nr_pfns;
 }
 
 unsigned long buddy_order(const struct page *page)
@@ -38,8 +38,8 @@ static bool page_is_buddy(const struct page *buddy, unsigned int order)
 
 static void add_to_free_list(struct page *page, unsigned int order)
 {
-	list_add(&page->buddy_list, &ff_cur->free_area[order]);
-	ff_cur->nr_free[order]++;
+	list_add(&page->buddy_list, &ff_kern->free_area[order]);
+	ff_kern->nr_free[order]++;
 }
 
 static void del_page_from_free_list(struct page *page, unsigned int order)
@@ -47,18 +47,18 @@ static void del_page_from_free_list(struct page *page, unsigned int order)
 	list_del(&page->buddy_list);
 	/* memdesc representation: buddy_list.prev is the memdesc word, and
 	 * LIST_POISON2 would read as type File (F_MEMDESC_LIST_POISON). */
-	if (ff_cur->cfg.memdesc && !ff_bug_on(md_list_poison))
+	if (ff_kern->cfg.memdesc && !ff_bug_on(md_list_poison))
 		page->lru.prev = NULL;
 	__ClearPageBuddy(page);
 	page->private = 0;
-	ff_cur->nr_free[order]--;
+	ff_kern->nr_free[order]--;
 }
 
 /* __free_one_page(): merge with free buddies while possible. */
 static void __free_one_page(struct page *page, unsigned long pfn,
 			    unsigned int order)
 {
-	unsigned int max_order = ff_cur->cfg.max_order;
+	unsigned int max_order = ff_kern->cfg.max_order;
 
 	while (order < max_order) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
@@ -70,37 +70,37 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 		if (!page_is_buddy(buddy, order))
 			break;
 		del_page_from_free_list(buddy, order);
-		ff_touch(ff_cur, buddy_pfn, 1);
+		ff_touch(buddy_pfn, 1);
 		pfn &= buddy_pfn;
 		page = pfn_to_page(pfn);
 		order++;
 	}
 	set_buddy_order(page, order);
 	add_to_free_list(page, order);
-	ff_touch(ff_cur, pfn, 1);
+	ff_touch(pfn, 1);
 }
 
-FF_NO_COVERAGE void ff_buddy_init(struct ff_world *w)
+FF_NO_COVERAGE void ff_buddy_init(struct ff_kernel *k)
 {
 	unsigned long pfn = 0;
 
 	for (unsigned int o = 0; o <= FF_MAX_ORDER; o++) {
-		INIT_LIST_HEAD(&w->free_area[o]);
-		w->nr_free[o] = 0;
+		INIT_LIST_HEAD(&k->free_area[o]);
+		k->nr_free[o] = 0;
 	}
-	for (unsigned long i = 0; i < w->cfg.nr_pfns; i++) {
-		memset(&w->memmap[i], 0, sizeof(struct page));
-		w->memmap[i].page_type = UINT_MAX;
-		set_page_zone(&w->memmap[i], ZONE_NORMAL);
+	for (unsigned long i = 0; i < k->cfg.nr_pfns; i++) {
+		memset(&k->memmap[i], 0, sizeof(struct page));
+		k->memmap[i].page_type = UINT_MAX;
+		set_page_zone(&k->memmap[i], ZONE_NORMAL);
 	}
 	/* memblock_free_all(): hand RAM over in the largest aligned blocks. */
-	while (pfn < w->cfg.nr_pfns) {
-		unsigned int order = w->cfg.max_order;
+	while (pfn < k->cfg.nr_pfns) {
+		unsigned int order = k->cfg.max_order;
 
 		while (order && ((pfn & ((1UL << order) - 1)) ||
-				 pfn + (1UL << order) > w->cfg.nr_pfns))
+				 pfn + (1UL << order) > k->cfg.nr_pfns))
 			order--;
-		__free_one_page(&w->memmap[pfn], pfn, order);
+		__free_one_page(&k->memmap[pfn], pfn, order);
 		pfn += 1UL << order;
 	}
 }
@@ -260,7 +260,7 @@ void free_frozen_pages(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
 
-	ff_touch(ff_cur, pfn, 1UL << order);
+	ff_touch(pfn, 1UL << order);
 	if (!free_pages_prepare(page, order))
 		return; /* leaked, as after bad_page() */
 	__free_one_page(page, pfn, order);
@@ -288,14 +288,14 @@ static void expand(struct page *page, unsigned int low, unsigned int high)
 		size >>= 1;
 		add_to_free_list(&page[size], high);
 		set_buddy_order(&page[size], high);
-		ff_touch(ff_cur, page_to_pfn(&page[size]), 1);
+		ff_touch(page_to_pfn(&page[size]), 1);
 	}
 }
 
 static struct page *__rmqueue_smallest(unsigned int order)
 {
-	for (unsigned int o = order; o <= ff_cur->cfg.max_order; o++) {
-		struct list_head *area = &ff_cur->free_area[o];
+	for (unsigned int o = order; o <= ff_kern->cfg.max_order; o++) {
+		struct list_head *area = &ff_kern->free_area[o];
 		struct page *page;
 
 		if (list_empty(area))
@@ -358,7 +358,7 @@ struct page *__alloc_pages(unsigned int order, bool comp)
 {
 	struct page *page;
 
-	if (order > ff_cur->cfg.max_order)
+	if (order > ff_kern->cfg.max_order)
 		return NULL;
 	page = __rmqueue_smallest(order);
 	if (!page)
@@ -368,7 +368,7 @@ struct page *__alloc_pages(unsigned int order, bool comp)
 	post_alloc_hook(page, order);
 	if (comp && order)
 		prep_compound_page(page, order);
-	ff_touch(ff_cur, page_to_pfn(page), 1UL << order);
+	ff_touch(page_to_pfn(page), 1UL << order);
 	return page;
 }
 

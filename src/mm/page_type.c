@@ -7,6 +7,7 @@
  * type, not mapped) and the low 24 bits start at 0.  Clearing an untyped
  * page is a no-op; clearing another type is a VM_BUG.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 void ff_page_set_type(struct page *page, enum pagetype t)

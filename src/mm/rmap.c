@@ -10,7 +10,7 @@
  * slots (their fields keep their initial values and are checked at free),
  * PageAnonExclusive, mlock, and the deferred split queue.
  */
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 void __folio_set_anon(struct folio *folio, struct anon_vma *anon_vma,
@@ -129,36 +129,36 @@ static bool map_in_folio(const struct ff_map *m, unsigned long pfn,
 }
 
 /* __split_huge_pmd(): one PMD mapping becomes nr PTE mappings. */
-static void split_huge_pmd(struct ff_world *w, uint32_t i)
+static void split_huge_pmd(struct ff_kernel *k, uint32_t i)
 {
-	struct folio *folio = pfn_folio(w->maps[i].pfn);
+	struct folio *folio = pfn_folio(k->maps[i].pfn);
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
-	uint8_t vma = w->maps[i].vma;
+	uint8_t vma = k->maps[i].vma;
 
 	add_rmap_ptes(folio, &folio->page, (int)nr);
 	folio_remove_rmap_pmd(folio);
 	folio_ref_add(folio, (int)nr - 1);
-	w->maps[i].pmd = 0;
-	for (long k = 1; k < nr; k++)
-		w->maps[w->nr_maps++] =
-			(struct ff_map){ .pfn = (uint32_t)(pfn + k),
+	k->maps[i].pmd = 0;
+	for (long j = 1; j < nr; j++)
+		k->maps[k->nr_maps++] =
+			(struct ff_map){ .pfn = (uint32_t)(pfn + j),
 					 .vma = vma };
 }
 
 void try_to_migrate(struct folio *folio, bool split_pmd)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
 
 	if (split_pmd)
-		for (uint32_t i = 0; i < w->nr_maps; i++)
-			if (w->maps[i].pmd && !w->maps[i].migration &&
-			    map_in_folio(&w->maps[i], pfn, nr))
-				split_huge_pmd(w, i);
-	for (uint32_t i = 0; i < w->nr_maps; i++) {
-		struct ff_map *m = &w->maps[i];
+		for (uint32_t i = 0; i < k->nr_maps; i++)
+			if (k->maps[i].pmd && !k->maps[i].migration &&
+			    map_in_folio(&k->maps[i], pfn, nr))
+				split_huge_pmd(k, i);
+	for (uint32_t i = 0; i < k->nr_maps; i++) {
+		struct ff_map *m = &k->maps[i];
 
 		if (m->migration || !map_in_folio(m, pfn, nr))
 			continue;
@@ -173,12 +173,12 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 
 void remove_migration_ptes(struct folio *src, struct folio *dst)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	unsigned long spfn = folio_pfn(src), dpfn = folio_pfn(dst);
 	long nr = folio_nr_pages(dst);
 
-	for (uint32_t i = 0; i < w->nr_maps; i++) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < k->nr_maps; i++) {
+		struct ff_map *m = &k->maps[i];
 
 		if (!m->migration || !map_in_folio(m, spfn, nr))
 			continue;
@@ -195,7 +195,7 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 		} else {
 			add_rmap_ptes(dst, pfn_to_page(m->pfn), 1);
 		}
-		ff_touch(w, m->pfn, 1);
+		ff_touch(m->pfn, 1);
 	}
 }
 
@@ -230,12 +230,12 @@ static unsigned long swap_pte_as_present_pfn(unsigned long pfn)
  */
 void try_to_unmap(struct folio *folio)
 {
-	struct ff_world *w = ff_cur;
+	struct ff_kernel *k = ff_kern;
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
 
-	for (uint32_t i = 0; i < w->nr_maps;) {
-		struct ff_map *m = &w->maps[i];
+	for (uint32_t i = 0; i < k->nr_maps;) {
+		struct ff_map *m = &k->maps[i];
 		struct page *subpage;
 
 		if (m->migration || !map_in_folio(m, pfn, nr)) {
@@ -246,7 +246,7 @@ void try_to_unmap(struct folio *folio)
 		if (m->devpriv && ff_bug_on(unmap_bad_subpage)) {
 			/* vmemmap + pte_pfn(swap pte), in unsigned arithmetic
 			 * as the kernel's pointer arithmetic wraps */
-			subpage = (struct page *)((uintptr_t)w->memmap +
+			subpage = (struct page *)((uintptr_t)k->memmap +
 						  swap_pte_as_present_pfn(
 							  m->pfn) *
 							  sizeof(struct page));
@@ -259,8 +259,8 @@ void try_to_unmap(struct folio *folio)
 			folio_remove_rmap_pmd(folio);
 		else
 			folio_remove_rmap_ptes(folio, subpage, 1);
-		ff_touch(w, m->pfn, 1);
-		w->maps[i] = w->maps[--w->nr_maps];
+		ff_touch(m->pfn, 1);
+		k->maps[i] = k->maps[--k->nr_maps];
 		folio_put(folio);
 	}
 }

@@ -8,6 +8,7 @@
  * model has no LRU and no deferred split queue, so page_cache_release() and
  * folio_unqueue_deferred_split() have nothing to do.
  */
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
 
 bool folio_put_testzero(struct folio *folio)

@@ -17,9 +17,8 @@
  */
 #include <string.h>
 
-#include "foliofuzz/bugs.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm.h"
-#include "foliofuzz/race.h"
 #include "foliofuzz/snapshot.h"
 
 /* is_free_buddy_page(): the page lies inside a free buddy block. */
@@ -27,9 +26,9 @@ bool is_free_buddy_page(const struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
-	if (!ff_pfn_is_ram(ff_cur, pfn))
+	if (!ff_pfn_is_ram(ff_kern, pfn))
 		return false;
-	for (unsigned int order = 0; order <= ff_cur->cfg.max_order; order++) {
+	for (unsigned int order = 0; order <= ff_kern->cfg.max_order; order++) {
 		const struct page *head =
 			pfn_to_page(pfn & ~((1UL << order) - 1));
 

@@ -97,18 +97,18 @@ static struct ff_op op1(enum ff_opcode code, uint8_t a0, uint8_t a1, uint8_t a2,
 
 static struct page *pg(struct ff_world *w, unsigned long pfn)
 {
-	return &w->memmap[pfn];
+	return &w->k.memmap[pfn];
 }
 
 static struct folio *obj0(struct ff_world *w)
 {
-	return (struct folio *)&w->memmap[w->objs[0].pfn];
+	return (struct folio *)&w->k.memmap[w->objs[0].pfn];
 }
 
 /* A free pfn inside some free block that is not its first page. */
 static unsigned long free_inner_pfn(struct ff_world *w)
 {
-	for (unsigned long pfn = 0; pfn < w->nr_memmap; pfn++)
+	for (unsigned long pfn = 0; pfn < w->k.nr_memmap; pfn++)
 		if (PageBuddy(pg(w, pfn)) && buddy_order(pg(w, pfn)) > 0)
 			return pfn + 1;
 	return 0;
@@ -116,7 +116,7 @@ static unsigned long free_inner_pfn(struct ff_world *w)
 
 static unsigned long free_head_pfn(struct ff_world *w, unsigned int order)
 {
-	for (unsigned long pfn = 0; pfn < w->nr_memmap; pfn++)
+	for (unsigned long pfn = 0; pfn < w->k.nr_memmap; pfn++)
 		if (PageBuddy(pg(w, pfn)) && buddy_order(pg(w, pfn)) == order)
 			return pfn;
 	return 0;
@@ -182,7 +182,7 @@ static struct ff_world *c_buddy_list(void)
 {
 	struct ff_world *w = world_after("");
 
-	w->nr_free[6]++;
+	w->k.nr_free[6]++;
 	ff_check_full(w);
 	return w;
 }
@@ -411,7 +411,7 @@ static struct ff_world *c_leak(void)
 	struct ff_world *w = world_after(ANON2);
 
 	/* a page-table entry nobody will ever zap */
-	w->maps[w->nr_maps++] = (struct ff_map){ .pfn = 0, .vma = 0 };
+	w->k.maps[w->k.nr_maps++] = (struct ff_map){ .pfn = 0, .vma = 0 };
 	ff_world_teardown(w, true);
 	return w;
 }
@@ -420,7 +420,7 @@ static struct ff_world *c_devpriv_pgmap(void)
 {
 	struct ff_world *w = world_after("");
 
-	((struct folio *)pg(w, w->devpriv_start + 3))->pgmap = NULL;
+	((struct folio *)pg(w, w->k.devpriv_start + 3))->pgmap = NULL;
 	ff_check_full(w);
 	return w;
 }
@@ -430,8 +430,8 @@ static struct ff_world *c_devpriv_free(void)
 	struct ff_world *w = world_after("");
 
 	/* the stale anon mapping of seed 003 on a free device page */
-	pg(w, w->devpriv_start + 3)->mapping =
-		(struct address_space *)((unsigned long)&w->anon_vmas[0] + 1);
+	pg(w, w->k.devpriv_start + 3)->mapping =
+		(struct address_space *)((unsigned long)&w->k.anon_vmas[0] + 1);
 	ff_check_full(w);
 	return w;
 }
@@ -442,7 +442,7 @@ static struct ff_world *c_dax_state(void)
 {
 	struct ff_world *w = world_after(DAX1);
 
-	pg(w, w->dax_files[0].pfn[3])->index = 4;
+	pg(w, w->k.dax_files[0].pfn[3])->index = 4;
 	ff_check_full(w);
 	return w;
 }
@@ -451,7 +451,7 @@ static struct ff_world *c_dax_anon(void)
 {
 	struct ff_world *w = world_after(DAX1);
 
-	pg(w, w->dax_files[0].pfn[3])->mapping = (struct address_space *)0x1;
+	pg(w, w->k.dax_files[0].pfn[3])->mapping = (struct address_space *)0x1;
 	ff_check_full(w);
 	return w;
 }
@@ -460,7 +460,7 @@ static struct ff_world *c_dax_rmap(void)
 {
 	struct ff_world *w = world_after(DAX1);
 
-	w->maps[0].index = 4; /* a PTE the file's rmap cannot reach */
+	w->k.maps[0].index = 4; /* a PTE the file's rmap cannot reach */
 	ff_check_full(w);
 	return w;
 }
@@ -498,12 +498,12 @@ static struct ff_world *c_memdesc_diff(void)
 	struct ff_world *a = world_after(ANON2),
 			*b = world_with(ANON2, 0, true, true);
 
-	ff_cur = b;
+	ff_world_enter(b);
 	b->objs[0].index = 7; /* the representations disagree */
 	ff_compare_representations(a, b, 0, 0);
-	ff_cur = a;
+	ff_world_enter(a);
 	ff_world_destroy(a);
-	ff_cur = b;
+	ff_world_enter(b);
 	return b;
 }
 

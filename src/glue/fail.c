@@ -1,6 +1,8 @@
 /*
- * fail.c - recording the first broken invariant of an input, and the
- * invariant table built from invariants.def.
+ * fail.c - the glue's failure recording: the first broken invariant of an
+ * input goes into the current world's failure record; a VM_BUG leaves the
+ * running op through the jump target the runner set.  Also the invariant
+ * and finding tables built from invariants.def and findings.def.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "foliofuzz/fail.h"
+#include "foliofuzz/glue.h"
 #include "foliofuzz/world.h"
 
 const struct ff_inv_info ff_invs[FF_NR_INVS] = {
@@ -41,8 +44,8 @@ static void record(int inv, const struct page *page, const char *fmt,
 	w->fail.inv = inv;
 	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
-	if (page && page >= w->memmap && page < w->memmap + w->nr_memmap)
-		w->fail.pfn = (long)(page - w->memmap);
+	if (page && page >= w->k.memmap && page < w->k.memmap + w->k.nr_memmap)
+		w->fail.pfn = (long)(page - w->k.memmap);
 	vsnprintf(w->fail.msg, sizeof(w->fail.msg), fmt, ap);
 }
 
@@ -84,7 +87,7 @@ void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)
 	abort();
 }
 
-bool(ff_failed)(void)
+bool ff_failed(void)
 {
 	return ff_cur && ff_cur->fail.inv != FF_INV_NONE;
 }
