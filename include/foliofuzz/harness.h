@@ -9,6 +9,7 @@
 #ifndef FOLIOFUZZ_HARNESS_H
 #define FOLIOFUZZ_HARNESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,28 +61,40 @@ struct ff_op_desc {
 	const char *name;
 	uint8_t nargs;
 	struct ff_arg_desc args[FF_MAX_ARGS];
-	/* Returns 0 or the kernel's negative errno for a refused op. */
+	/* Checks the caller's preconditions, does the kernel side through
+	 * the world's representation (repr.h), updates the reference model.
+	 * Returns 0, the kernel's negative errno, or FF_UNSUPPORTED. */
 	int (*exec)(struct ff_world *w, const struct ff_op *op);
 	const char *doc;
-	/* The same op in the memdesc representation, or NULL when that
-	 * representation does not support it (ops_memdesc.c). */
-	int (*md_exec)(struct ff_world *w, const struct ff_op *op);
 };
 
-/* Returned by an md_exec for an op sequence the memdesc representation
- * does not support (e.g. put_page on a slab): the differential stops. */
-#define FF_UNSUPPORTED (-1000)
+/*
+ * An executor returns 0, a kernel errno (negative, above -MAX_ERRNO), or
+ * FF_UNSUPPORTED, outside errno space: the world's representation has no
+ * such operation for this object (repr.h).  The step function turns these
+ * and a VM_BUG into a struct ff_step.
+ */
+#define FF_MAX_ERRNO 4095
+#define FF_UNSUPPORTED (-FF_MAX_ERRNO - 1)
 
-/* The executor of op code in world w's representation (NULL: none). */
-static inline int (*ff_exec_fn(const struct ff_world *w,
-			       uint8_t code))(struct ff_world *,
-					      const struct ff_op *)
+enum ff_step_kind {
+	FF_STEP_OK,
+	FF_STEP_REFUSED,     /* the kernel refused it: errno in err */
+	FF_STEP_BUG,	     /* a VM_BUG_ON fired (w->fail says which) */
+	FF_STEP_UNSUPPORTED, /* the representation has no such operation */
+};
+
+struct ff_step {
+	enum ff_step_kind kind;
+	int err; /* FF_STEP_REFUSED: the positive errno */
+};
+
+static inline bool ff_step_same(struct ff_step a, struct ff_step b)
 {
-	extern const struct ff_op_desc ff_op_table[];
-
-	return w->k.cfg.memdesc ? ff_op_table[code].md_exec :
-				  ff_op_table[code].exec;
+	return a.kind == b.kind && a.err == b.err;
 }
+/* "ok", "-EINVAL", "VM_BUG", "unsupported", ... */
+const char *ff_step_name(struct ff_step s);
 
 extern const struct ff_op_desc ff_op_table[];
 extern const char *const ff_kind_names[FF_NR_KINDS];
@@ -154,10 +167,20 @@ void ff_run_opts_default(struct ff_run_opts *o);
 /* The memdesc differential check of one step (records I_MEMDESC_DIFF in
  * the current world). */
 void ff_compare_representations(struct ff_world *a, struct ff_world *b,
-				int rc_a, int rc_b);
-/* One step in world w: the op, then (with check) the incremental check.
- * Returns the op's result; a VM_BUG gives -1 with w->fail set. */
-int ff_exec_step(struct ff_world *w, const struct ff_op *op, bool check);
+				struct ff_step sa, struct ff_step sb);
+/*
+ * The step function: op pc of prog in world w (which becomes the current
+ * world), with the op after it as the writer if it is a race op; then,
+ * with check, the incremental check of what the step touched.  Every
+ * runner (ff_run, the report's replay, unit tests) steps through here.
+ */
+struct ff_step ff_step(struct ff_world *w, const struct ff_prog *prog,
+		       size_t pc, bool check);
+/* One op outside a program (no writer for a race op). */
+struct ff_step ff_exec_step(struct ff_world *w, const struct ff_op *op,
+			    bool check);
+/* Runs one op's executor in w's representation (race writers too). */
+int ff_exec_op(struct ff_world *w, const struct ff_op *op);
 /* Runs prog in a fresh world; prints the report on failure. */
 void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	    struct ff_result *res);
@@ -205,20 +228,6 @@ extern const char *const ff_race_point_names[];
 int ff_op_race(struct ff_world *w, const struct ff_op *op);
 int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op);
 int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op);
-
-/* ops_memdesc.c: the memdesc representation's executors. */
-int ff_md_alloc(struct ff_world *w, const struct ff_op *op);
-int ff_md_get(struct ff_world *w, const struct ff_op *op);
-int ff_md_put(struct ff_world *w, const struct ff_op *op);
-int ff_md_free(struct ff_world *w, const struct ff_op *op);
-int ff_md_set_type(struct ff_world *w, const struct ff_op *op);
-int ff_md_clear_type(struct ff_world *w, const struct ff_op *op);
-int ff_md_map(struct ff_world *w, const struct ff_op *op);
-int ff_md_unmap(struct ff_world *w, const struct ff_op *op);
-int ff_md_race(struct ff_world *w, const struct ff_op *op);
-int ff_md_race_pfn(struct ff_world *w, const struct ff_op *op);
-int ff_md_pfn_walk(struct ff_world *w, const struct ff_op *op);
-void ff_md_obj_free(struct ff_world *w, struct ff_obj *o);
 
 /* Teardown of the DAX region: truncate every entry. */
 void ff_dax_teardown(struct ff_world *w);

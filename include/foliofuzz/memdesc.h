@@ -106,6 +106,23 @@ void md_ptdesc_free(struct md_ptdesc *pt);
 /* put_page() of the memdesc era: dispatch on the type. */
 void md_put_page(struct page *page);
 void md_free_pages(struct page *page, unsigned int order);
+/* Folio state changes (flags, charge, anon/file mapping, page cache,
+ * rmap) on the descriptor. */
+struct address_space;
+struct anon_vma;
+struct mem_cgroup;
+void md_folio_set_flag(struct md_folio *folio, unsigned int flag);
+void md_folio_clear_flag(struct md_folio *folio, unsigned int flag);
+void md_mem_cgroup_charge(struct md_folio *folio, struct mem_cgroup *memcg);
+void md_folio_set_anon(struct md_folio *folio, struct anon_vma *anon_vma,
+		       unsigned long index);
+void md_filemap_add_folio(struct address_space *mapping, struct md_folio *folio,
+			  unsigned long index);
+void md_filemap_remove_folio(struct md_folio *folio);
+void md_folio_ref_add(struct md_folio *folio, int nr);
+void md_folio_add_rmap_ptes(struct md_folio *folio, struct page *page, int nr);
+void md_folio_remove_rmap_ptes(struct md_folio *folio, struct page *page,
+			       int nr);
 /* GUP-fast: read memdesc, type check, tryget, recheck. */
 struct md_folio *md_gup_fast(struct page *page);
 void md_pools_destroy(struct ff_kernel *k);

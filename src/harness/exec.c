@@ -13,6 +13,7 @@
 #include "foliofuzz/harness.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
+#include "foliofuzz/repr.h"
 
 void ff_run_opts_default(struct ff_run_opts *o)
 {
@@ -22,42 +23,67 @@ void ff_run_opts_default(struct ff_run_opts *o)
 	o->suppress = 1;
 }
 
+int ff_exec_op(struct ff_world *w, const struct ff_op *op)
+{
+	if (op->code >= 64 || !((ff_repr_of(w)->ops >> op->code) & 1))
+		return FF_UNSUPPORTED;
+	return ff_op_table[op->code].exec(w, op);
+}
+
+static struct ff_step step_of(int rc)
+{
+	if (rc == 0)
+		return (struct ff_step){ FF_STEP_OK, 0 };
+	if (rc == FF_UNSUPPORTED)
+		return (struct ff_step){ FF_STEP_UNSUPPORTED, 0 };
+	return (struct ff_step){ FF_STEP_REFUSED, -rc };
+}
+
 /* Runs one op; a VM_BUG_ON inside it unwinds to here. */
-static int run_op(struct ff_world *w, const struct ff_op *op)
+static struct ff_step run_op(struct ff_world *w, const struct ff_op *op)
 {
 	jmp_buf jb;
 	int rc;
-	/* volatile: it lives across setjmp (gcc -Wclobbered) */
-	int (*volatile fn)(struct ff_world *, const struct ff_op *) =
-		ff_exec_fn(w, op->code);
 
-	if (!fn)
-		return FF_UNSUPPORTED;
 	w->bug_jmp = &jb;
 	if (setjmp(jb)) {
 		w->bug_jmp = NULL;
-		return -1;
+		return (struct ff_step){ FF_STEP_BUG, 0 };
 	}
-	rc = fn(w, op);
+	rc = ff_exec_op(w, op);
 	w->bug_jmp = NULL;
-	return rc;
+	return step_of(rc);
 }
 
-int ff_exec_step(struct ff_world *w, const struct ff_op *op, bool check)
+struct ff_step ff_step(struct ff_world *w, const struct ff_prog *prog,
+		       size_t pc, bool check)
 {
-	int rc;
+	struct ff_step s;
 
+	w->prog = prog;
+	w->pc = pc;
+	w->consumed_next = false;
 	ff_world_enter(w);
-	rc = run_op(w, op);
+	s = run_op(w, &prog->ops[pc]);
 	w->stats.steps++;
-	if (check && !ff_failed()) {
+	if (check && !ff_world_failed(w)) {
 		ff_check_step(w);
 	} else {
 		for (uint32_t t = 0; t < w->nr_touched; t++)
 			w->touched_mark[w->touched[t]] = 0;
 		w->nr_touched = 0;
 	}
-	return rc;
+	return s;
+}
+
+struct ff_step ff_exec_step(struct ff_world *w, const struct ff_op *op,
+			    bool check)
+{
+	struct ff_prog one = { (struct ff_op *)op, 1, 1 };
+	struct ff_step s = ff_step(w, &one, 0, check);
+
+	w->prog = NULL;
+	return s;
 }
 
 /* Free blocks per order of a fully free world (as ff_buddy_init lays out). */
@@ -120,36 +146,41 @@ bool ff_world_teardown(struct ff_world *w, bool check)
 	return true;
 }
 
-static const char *errno_name(int rc)
+const char *ff_step_name(struct ff_step s)
 {
-	switch (-rc) {
-	case 0:
+	static const struct {
+		int err;
+		const char *name;
+	} names[] = {
+		{ EPERM, "-EPERM" },   { ENOENT, "-ENOENT" },
+		{ EAGAIN, "-EAGAIN" }, { ENOMEM, "-ENOMEM" },
+		{ EBUSY, "-EBUSY" },   { EEXIST, "-EEXIST" },
+		{ EINVAL, "-EINVAL" }, { ENOSPC, "-ENOSPC" },
+		{ EFAULT, "-EFAULT" },
+	};
+
+	switch (s.kind) {
+	case FF_STEP_OK:
 		return "ok";
-	case EINVAL:
-		return "-EINVAL";
-	case EBUSY:
-		return "-EBUSY";
-	case EAGAIN:
-		return "-EAGAIN";
-	case ENOMEM:
-		return "-ENOMEM";
-	case ENOENT:
-		return "-ENOENT";
-	case EEXIST:
-		return "-EEXIST";
-	case 1:
+	case FF_STEP_BUG:
 		return "VM_BUG";
-	default:
-		return "error";
+	case FF_STEP_UNSUPPORTED:
+		return "unsupported";
+	case FF_STEP_REFUSED:
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (names[i].err == s.err)
+				return names[i].name;
+		return "-E?";
 	}
+	return "?";
 }
 
 static void print_verbose(FILE *f, struct ff_world *w, size_t k,
-			  const struct ff_op *op, int rc)
+			  const struct ff_op *op, struct ff_step s)
 {
 	fprintf(f, "step %zu: ", k + 1);
 	ff_op_print(f, op);
-	fprintf(f, " -> %s  [live %u, maps %u]\n", errno_name(rc), w->nr_objs,
+	fprintf(f, " -> %s  [live %u, maps %u]\n", ff_step_name(s), w->nr_objs,
 		w->k.nr_maps);
 	for (unsigned long base = 0; base < w->k.nr_memmap;
 	     base += 1UL << FF_MAX_ORDER) {
@@ -170,13 +201,13 @@ static void print_verbose(FILE *f, struct ff_world *w, size_t k,
  * each one's checker has already matched against its own bits.
  */
 void ff_compare_representations(struct ff_world *a, struct ff_world *b,
-				int rc_a, int rc_b)
+				struct ff_step sa, struct ff_step sb)
 {
-	if (rc_a != rc_b || a->consumed_next != b->consumed_next) {
+	if (!ff_step_same(sa, sb) || a->consumed_next != b->consumed_next) {
 		ff_fail(I_MEMDESC_DIFF, NULL,
-			"the op returned %d with struct pages, %d with "
+			"the op returned %s with struct pages, %s with "
 			"memdescs",
-			rc_a, rc_b);
+			ff_step_name(sa), ff_step_name(sb));
 		return;
 	}
 	if (a->nr_objs != b->nr_objs) {
@@ -216,22 +247,30 @@ static struct ff_world *replay_before(const struct ff_config *cfg,
 	struct ff_world *w = ff_world_create(cfg);
 
 	for (size_t i = 0; i < k && i < prog->nr; i++) {
-		w->prog = prog;
-		w->pc = i;
-		w->consumed_next = false;
-		run_op(w, &prog->ops[i]);
-		w->nr_touched = 0;
+		ff_step(w, prog, i, false);
 		if (w->consumed_next)
 			i++;
 	}
-	memset(w->touched_mark, 0, w->k.nr_memmap);
 	return w;
 }
 
+static void swap_worlds(struct ff_world **a, struct ff_world **b)
+{
+	struct ff_world *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * The runner: steps prog through a fresh world (and, for a differential
+ * run, a memdesc world beside it, compared after every step), sweeps,
+ * tears down, and reports the first failure from the world it broke in.
+ */
 void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	    struct ff_result *res)
 {
-	struct ff_world *w = ff_world_create(&o->cfg), *md = NULL, *bad;
+	struct ff_world *w = ff_world_create(&o->cfg), *md = NULL;
 	uint32_t sweep = o->cfg.sweep_every;
 	size_t k;
 
@@ -240,53 +279,41 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 
 		mc.memdesc = 1;
 		md = ff_world_create(&mc);
-		ff_world_enter(w);
 	}
 
 	memset(res, 0, sizeof(*res));
 	res->inv = FF_INV_NONE;
 	res->finding = FF_FINDING_NONE;
 	for (k = 0; k < prog->nr; k++) {
-		int rc;
+		struct ff_step s = ff_step(w, prog, k, o->check);
 
-		w->prog = prog;
-		w->pc = k;
-		w->consumed_next = false;
-		rc = ff_exec_step(w, &prog->ops[k], o->check);
-		if (rc)
-			res->refused++;
-		else
+		if (s.kind == FF_STEP_OK)
 			res->ok++;
-		if (o->check && sweep && (k + 1) % sweep == 0 && !ff_failed())
+		else
+			res->refused++;
+		if (o->check && sweep && (k + 1) % sweep == 0 &&
+		    !ff_world_failed(w))
 			ff_check_full(w);
-		if (md && !ff_failed()) {
-			int rc_md;
+		if (md && !ff_world_failed(w)) {
+			struct ff_step sm = ff_step(md, prog, k, o->check);
 
-			md->prog = prog;
-			md->pc = k;
-			md->consumed_next = false;
-			rc_md = ff_exec_step(md, &prog->ops[k], o->check);
-			if (rc_md == FF_UNSUPPORTED) {
+			if (sm.kind == FF_STEP_UNSUPPORTED) {
 				/* an op sequence only struct pages support */
 				ff_world_destroy(md);
 				md = NULL;
-			} else if (!ff_failed()) {
-				ff_compare_representations(w, md, rc, rc_md);
+			} else if (!ff_world_failed(md)) {
+				ff_compare_representations(w, md, s, sm);
 			}
-			if (md && ff_failed()) {
+			if (md && ff_world_failed(md)) {
 				/* report from the memdesc world */
-				struct ff_world *t = w;
-
-				w = md;
-				md = t;
+				swap_worlds(&w, &md);
 				break;
 			}
 			ff_world_enter(w);
 		}
 		if (o->verbose)
-			print_verbose(o->verbose, w, k, &prog->ops[k],
-				      ff_failed() && rc == -1 ? -1 : rc);
-		if (ff_failed())
+			print_verbose(o->verbose, w, k, &prog->ops[k], s);
+		if (ff_world_failed(w))
 			break;
 		if (w->consumed_next) { /* the writer of a race op */
 			k++;
@@ -296,30 +323,25 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 				ff_op_print(o->verbose, &prog->ops[k]);
 				fprintf(o->verbose, " -> %s\n",
 					w->race.fired ?
-						errno_name(w->race.writer_rc) :
+						ff_step_name(step_of(
+							w->race.writer_rc)) :
 						"not run");
 			}
 		}
 	}
-	if (!ff_failed())
+	if (!ff_world_failed(w))
 		ff_world_teardown(w, o->check);
-	if (!ff_failed() && md) {
-		ff_world_enter(md);
-		if (!ff_world_teardown(md, o->check)) {
-			struct ff_world *t = w;
-
-			w = md;
-			md = t;
-			k = prog->nr;
-		}
+	if (!ff_world_failed(w) && md && !ff_world_teardown(md, o->check)) {
+		swap_worlds(&w, &md);
+		k = prog->nr;
 	}
-	bad = w;
-	if (ff_failed() && w->fail.finding != FF_FINDING_NONE && o->suppress) {
+	if (ff_world_failed(w) && w->fail.finding != FF_FINDING_NONE &&
+	    o->suppress) {
 		/* A known finding: this input ends here, as a pass. */
 		res->finding = w->fail.finding;
 		res->step = k;
-	} else if (ff_failed()) {
-		struct ff_world *before = replay_before(&bad->k.cfg, prog, k);
+	} else if (ff_world_failed(w)) {
+		struct ff_world *before = replay_before(&w->k.cfg, prog, k);
 
 		res->inv = w->fail.inv;
 		res->step = k;

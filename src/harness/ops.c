@@ -12,6 +12,7 @@
 #include "foliofuzz/harness.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
+#include "foliofuzz/repr.h"
 
 const char *const ff_kind_names[FF_NR_KINDS] = {
 	"anon", "file", "slab", "pgtable", "offline", "zsmalloc", "plain",
@@ -27,11 +28,6 @@ static const enum pagetype type_values[] = {
 	PGTY_unaccepted, PGTY_large_kmalloc, PGTY_slab,
 };
 #define NR_TYPE_ARGS (sizeof(type_names) / sizeof(type_names[0]))
-
-static struct folio *obj_folio(const struct ff_obj *o)
-{
-	return (struct folio *)pfn_to_page(o->pfn);
-}
 
 static void touch_obj(struct ff_world *w, const struct ff_obj *o)
 {
@@ -60,9 +56,11 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 	uint32_t sel = op->arg[2];
 	unsigned long nr = 1UL << order;
 	unsigned long index = op->arg[3] & ~(nr - 1);
+	unsigned long pfn;
 	uint8_t type = 0;
-	struct folio *folio;
-	struct page *page;
+	void *desc = NULL;
+	struct ff_obj *o;
+	int rc;
 
 	if (order > w->k.cfg.max_order)
 		return -EINVAL;
@@ -73,48 +71,12 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 	if (kind == FF_KIND_FILE &&
 	    ff_file_overlap(w, sel % FF_NR_FILES, index, nr))
 		return -EEXIST; /* filemap_add_folio */
-
-	switch (kind) {
-	case FF_KIND_ANON: /* vma_alloc_folio + __folio_set_anon */
-		folio = folio_alloc(order);
-		if (!folio)
-			return -ENOMEM;
-		mem_cgroup_charge(folio, &w->k.memcg);
-		__folio_set_anon(folio, &w->k.anon_vmas[sel % FF_NR_ANON_VMAS],
-				 index);
-		folio_set_swapbacked(folio);
-		folio_set_uptodate(folio);
-		break;
-	case FF_KIND_FILE: /* filemap_alloc_folio + filemap_add_folio */
-		folio = folio_alloc(order);
-		if (!folio)
-			return -ENOMEM;
-		folio_set_locked(folio);
-		filemap_add_folio(&w->k.files[sel % FF_NR_FILES], folio, index);
-		folio_set_uptodate(folio);
-		folio_unlock(folio);
-		break;
-	default:
-		page = __alloc_pages(order, order > 0);
-		if (!page)
-			return -ENOMEM;
-		folio = (struct folio *)page;
-		if (kind == FF_KIND_SLAB) {
-			__folio_set_slab(folio);
-			type = PGTY_slab;
-		} else if (kind == FF_KIND_PGTABLE) { /* pagetable_ctor */
-			__SetPageTable(page);
-			type = PGTY_table;
-		} else if (kind == FF_KIND_OFFLINE) {
-			__SetPageOffline(page);
-			type = PGTY_offline;
-		} else if (kind == FF_KIND_ZSMALLOC) {
-			__SetPageZsmalloc(page);
-			type = PGTY_zsmalloc;
-		}
-		break;
-	}
-	ff_obj_alloced(w, folio_pfn(folio), order, kind, sel, index, type);
+	rc = ff_repr_of(w)->alloc(w, order, kind, sel, index, &pfn, &type,
+				  &desc);
+	if (rc)
+		return rc;
+	o = ff_obj_alloced(w, pfn, order, kind, sel, index, type);
+	o->desc = desc;
 	return 0;
 }
 
@@ -123,13 +85,15 @@ static int op_alloc(struct ff_world *w, const struct ff_op *op)
 static int op_get(struct ff_world *w, const struct ff_op *op)
 {
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	int rc;
 
 	if (!o)
 		return -ENOENT;
 	if (o->hrefs >= 1024)
 		return -EINVAL; /* the harness never approaches overflow */
-	touch_obj(w, o);
-	folio_get(obj_folio(o));
+	rc = ff_repr_of(w)->get(w, o);
+	if (rc)
+		return rc;
 	o->hrefs++;
 	return 0;
 }
@@ -137,69 +101,26 @@ static int op_get(struct ff_world *w, const struct ff_op *op)
 static int op_put(struct ff_world *w, const struct ff_op *op)
 {
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	int rc;
 
 	if (!o)
 		return -ENOENT;
 	if (!o->hrefs)
 		return -EINVAL; /* no reference of ours to drop */
-	touch_obj(w, o);
+	rc = ff_repr_of(w)->put(w, o);
+	if (rc)
+		return rc;
 	o->hrefs--;
-	folio_put(obj_folio(o));
 	ff_obj_settle(w, o);
 	return 0;
 }
 
 /* ---- free: drop everything the harness holds on the object */
 
-static void zap_mappings(struct ff_world *w, struct folio *folio,
-			 struct ff_obj *o)
-{
-	unsigned long pfn = folio_pfn(folio), nr = 1UL << o->order;
-
-	for (uint32_t i = 0; i < w->k.nr_maps;) {
-		struct ff_map *m = &w->k.maps[i];
-
-		if (m->pfn < pfn || m->pfn >= pfn + nr) {
-			i++;
-			continue;
-		}
-		if (m->pmd)
-			folio_remove_rmap_pmd(folio);
-		else
-			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
-		folio_put(folio);
-		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
-	}
-	for (unsigned long i = 0; i < nr; i++)
-		w->ref[pfn + i].mapcount = 0;
-	o->pte_maps = 0;
-	o->pmd_maps = 0;
-}
-
 /* Also used by teardown: releases the object through the kernel paths. */
 void ff_obj_free(struct ff_world *w, struct ff_obj *o)
 {
-	struct folio *folio = obj_folio(o);
-	int refs = o->hrefs + 1;
-
-	if (w->k.cfg.memdesc) {
-		ff_md_obj_free(w, o);
-		return;
-	}
-	touch_obj(w, o);
-	folio_get(folio); /* hold it while tearing down */
-	folio_set_locked(folio);
-	zap_mappings(w, folio, o);
-	if (o->kind == FF_KIND_FILE)
-		filemap_remove_folio(folio);
-	if (o->type == PGTY_slab)
-		__folio_clear_slab(folio);
-	else if (o->type == PGTY_table)
-		__ClearPageTable(&folio->page); /* pagetable_dtor */
-	/* Offline and zsmalloc types are sticky until the buddy resets them
-	 * (6.17); typed plain pages rely on that reset too. */
-	folio_unlock(folio);
-	folio_put_refs(folio, refs);
+	ff_repr_of(w)->free(w, o);
 	ff_obj_release(w, o);
 }
 
@@ -217,6 +138,7 @@ static int op_free(struct ff_world *w, const struct ff_op *op)
 
 static int op_set_type(struct ff_world *w, const struct ff_op *op)
 {
+	const struct ff_repr *r = ff_repr_of(w);
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
 	enum pagetype t = type_values[op->arg[1] % NR_TYPE_ARGS];
 
@@ -224,6 +146,8 @@ static int op_set_type(struct ff_world *w, const struct ff_op *op)
 		return -ENOENT;
 	if (ff_kind_is_mapped(o->kind) || o->devpriv)
 		return -EINVAL; /* page types never go on mappable folios */
+	if (r->type_ok && !r->type_ok(o, t))
+		return FF_UNSUPPORTED;
 	if (o->type && o->type != t)
 		return -EBUSY;
 	touch_obj(w, o);
@@ -234,11 +158,14 @@ static int op_set_type(struct ff_world *w, const struct ff_op *op)
 
 static int op_clear_type(struct ff_world *w, const struct ff_op *op)
 {
+	const struct ff_repr *r = ff_repr_of(w);
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
 	enum pagetype t = type_values[op->arg[1] % NR_TYPE_ARGS];
 
 	if (!o)
 		return -ENOENT;
+	if (r->type_ok && !r->type_ok(o, (enum pagetype)o->type))
+		return FF_UNSUPPORTED;
 	if (o->type != t)
 		return -EINVAL; /* only the type's owner clears it */
 	touch_obj(w, o);
@@ -277,8 +204,8 @@ uint32_t ff_map_slots(const struct ff_world *w)
 
 static int op_map(struct ff_world *w, const struct ff_op *op)
 {
+	const struct ff_repr *r = ff_repr_of(w);
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
-	struct folio *folio;
 	unsigned long nr, first, cnt;
 	int vma;
 
@@ -289,26 +216,21 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	vma = ff_pick_vma(w, o, op->arg[1]);
 	if (vma < 0)
 		return -EINVAL;
-	folio = obj_folio(o);
 	nr = 1UL << o->order;
-	touch_obj(w, o);
 	if (op->arg[3] == 0) { /* PMD mapping of a PMD-sized folio */
+		if (!r->map_pmd)
+			return FF_UNSUPPORTED;
+		touch_obj(w, o);
 		if (o->order != w->k.cfg.pmd_order || o->order == 0)
 			return -EINVAL;
 		if (ff_map_slots(w) + nr > FF_MAX_MAPS ||
 		    o->pmd_maps >= FF_MAX_MAPCOUNT)
 			return -ENOMEM;
-		w->k.maps[w->k.nr_maps++] = (struct ff_map){
-			.pfn = o->pfn, .vma = (uint8_t)vma, .pmd = 1
-		};
-		folio_get(folio);
-		if (o->kind == FF_KIND_ANON)
-			folio_add_anon_rmap_pmd(folio);
-		else
-			folio_add_file_rmap_pmd(folio);
+		r->map_pmd(w, o, vma);
 		o->pmd_maps++;
 		return 0;
 	}
+	touch_obj(w, o);
 	first = op->arg[2] % nr;
 	cnt = op->arg[3];
 	if (cnt > nr - first)
@@ -319,27 +241,17 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 		if (w->ref[o->pfn + i].mapcount + o->pmd_maps >=
 		    FF_MAX_MAPCOUNT)
 			return -ENOMEM;
-	for (unsigned long i = first; i < first + cnt; i++) {
-		w->k.maps[w->k.nr_maps++] =
-			(struct ff_map){ .pfn = (uint32_t)(o->pfn + i),
-					 .vma = (uint8_t)vma };
+	r->map_ptes(w, o, vma, first, cnt);
+	for (unsigned long i = first; i < first + cnt; i++)
 		w->ref[o->pfn + i].mapcount++;
-	}
-	folio_ref_add(folio, (int)cnt);
-	if (o->kind == FF_KIND_ANON)
-		folio_add_anon_rmap_ptes(folio, folio_page(folio, first),
-					 (int)cnt);
-	else
-		folio_add_file_rmap_ptes(folio, folio_page(folio, first),
-					 (int)cnt);
 	o->pte_maps += (int32_t)cnt;
 	return 0;
 }
 
 static int op_unmap(struct ff_world *w, const struct ff_op *op)
 {
+	const struct ff_repr *r = ff_repr_of(w);
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
-	struct folio *folio;
 	unsigned long nr, first, last;
 	int vma, removed = 0;
 
@@ -350,7 +262,8 @@ static int op_unmap(struct ff_world *w, const struct ff_op *op)
 	vma = ff_pick_vma(w, o, op->arg[1]);
 	if (vma < 0)
 		return -EINVAL;
-	folio = obj_folio(o);
+	if (op->arg[3] == 0 && !r->map_pmd)
+		return FF_UNSUPPORTED; /* no PMD mappings to zap */
 	nr = 1UL << o->order;
 	first = op->arg[2] % nr;
 	last = op->arg[3] == 0 ? first : first + op->arg[3] - 1;
@@ -368,11 +281,10 @@ static int op_unmap(struct ff_world *w, const struct ff_op *op)
 			i++;
 			continue;
 		}
+		r->unmap_one(w, o, m);
 		if (m->pmd) {
-			folio_remove_rmap_pmd(folio);
 			o->pmd_maps--;
 		} else {
-			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
 			w->ref[m->pfn].mapcount--;
 			o->pte_maps--;
 		}
@@ -383,12 +295,17 @@ static int op_unmap(struct ff_world *w, const struct ff_op *op)
 	}
 	if (!removed)
 		return -ENOENT;
-	folio_put_refs(folio, removed);
+	r->put_refs(w, o, removed);
 	ff_obj_settle(w, o);
 	return 0;
 }
 
-/* ---- split */
+/* ---- split (struct pages only) */
+
+static struct folio *obj_folio(const struct ff_obj *o)
+{
+	return (struct folio *)pfn_to_page(o->pfn);
+}
 
 static int op_split(struct ff_world *w, const struct ff_op *op)
 {
@@ -510,39 +427,29 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			    { "index", 256, NULL } },
 			  op_alloc,
 			  "allocate 2^order pages of a kind; obj picks the "
-			  "anon_vma or file, index the page-cache/linear index",
-			  .md_exec = ff_md_alloc },
-	[FF_OP_GET] = { "get",
-			1,
-			{ H },
-			op_get,
-			"folio_get",
-			.md_exec = ff_md_get },
+			  "anon_vma or file, index the page-cache/linear index" },
+	[FF_OP_GET] = { "get", 1, { H }, op_get, "folio_get" },
 	[FF_OP_PUT] = { "put",
 			1,
 			{ H },
 			op_put,
-			"folio_put of a handle reference; the last put frees",
-			.md_exec = ff_md_put },
+			"folio_put of a handle reference; the last put frees" },
 	[FF_OP_FREE] = { "free",
 			 1,
 			 { H },
 			 op_free,
 			 "unmap, remove from the page cache, destruct, and drop "
-			 "every handle reference",
-			 .md_exec = ff_md_free },
+			 "every handle reference" },
 	[FF_OP_SET_TYPE] = { "set_type",
 			     2,
 			     { H, { "type", NR_TYPE_ARGS, type_names } },
 			     op_set_type,
-			     "__SetPage<Type> on the first page",
-			     .md_exec = ff_md_set_type },
+			     "__SetPage<Type> on the first page" },
 	[FF_OP_CLEAR_TYPE] = { "clear_type",
 			       2,
 			       { H, { "type", NR_TYPE_ARGS, type_names } },
 			       op_clear_type,
-			       "__ClearPage<Type> on the first page",
-			       .md_exec = ff_md_clear_type },
+			       "__ClearPage<Type> on the first page" },
 	[FF_OP_MAP] = { "map",
 			4,
 			{ H,
@@ -551,8 +458,7 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			  { "nr", (1 << FF_MAX_ORDER) + 1, NULL } },
 			op_map,
 			"map pages [first, first+nr) by PTE; nr=0 maps the "
-			"whole PMD-order folio by PMD",
-			.md_exec = ff_md_map },
+			"whole PMD-order folio by PMD" },
 	[FF_OP_UNMAP] = { "unmap",
 			  4,
 			  { H,
@@ -561,8 +467,7 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			    { "nr", (1 << FF_MAX_ORDER) + 1, NULL } },
 			  op_unmap,
 			  "zap PTEs of pages [first, first+nr); nr=0 zaps one "
-			  "PMD mapping",
-			  .md_exec = ff_md_unmap },
+			  "PMD mapping" },
 	[FF_OP_SPLIT] = { "split",
 			  3,
 			  { H,
@@ -570,49 +475,42 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			    { "at", 1 << FF_MAX_ORDER, NULL } },
 			  op_split,
 			  "split_folio_to_order; the caller's reference stays "
-			  "with the folio holding page 'at'",
-			  .md_exec = NULL },
+			  "with the folio holding page 'at'" },
 	[FF_OP_MIGRATE] = { "migrate",
 			    1,
 			    { H },
 			    op_migrate,
 			    "migrate to a new RAM folio (migrate_pages, one "
-			    "folio)",
-			    .md_exec = NULL },
+			    "folio)" },
 	[FF_OP_DEV_ALLOC] = { "dev_alloc",
 			      0,
 			      { { 0 } },
 			      ff_op_dev_alloc,
 			      "the driver allocates a device-private page "
-			      "(zone_device_page_init)",
-			      .md_exec = NULL },
+			      "(zone_device_page_init)" },
 	[FF_OP_DEV_MIGRATE] = { "dev_migrate",
 				2,
 				{ H, { "pte", 256, NULL } },
 				ff_op_dev_migrate,
 				"migrate_vma RAM -> device of an anon page, "
-				"through its pte-th mapping",
-				.md_exec = NULL },
+				"through its pte-th mapping" },
 	[FF_OP_DEV_FAULT] = { "dev_fault",
 			      2,
 			      { H, { "pte", 256, NULL } },
 			      ff_op_dev_fault,
 			      "CPU fault on the pte-th device-private entry: "
-			      "migrate_to_ram",
-			      .md_exec = NULL },
+			      "migrate_to_ram" },
 	[FF_OP_DEV_INSERT] = { "dev_insert",
 			       2,
 			       { { "vma", 256, NULL }, { "index", 256, NULL } },
 			       ff_op_dev_insert,
 			       "migrate_vma of an unpopulated anon address: a new "
-			       "device page (migrate_vma_insert_page)",
-			       .md_exec = NULL },
+			       "device page (migrate_vma_insert_page)" },
 	[FF_OP_DEV_UNMAP] = { "dev_unmap",
 			      1,
 			      { H },
 			      ff_op_dev_unmap,
-			      "try_to_unmap of a device-private folio",
-			      .md_exec = NULL },
+			      "try_to_unmap of a device-private folio" },
 	[FF_OP_DAX_FAULT] = { "dax_fault",
 			      3,
 			      { { "file", FF_NR_DAX_FILES, ff_dax_file_names },
@@ -620,16 +518,14 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 				{ "vma", 256, NULL } },
 			      ff_op_dax_fault,
 			      "DAX fault: associate the entry (shared when the "
-			      "extent is reflinked) and map the page",
-			      .md_exec = NULL },
+			      "extent is reflinked) and map the page" },
 	[FF_OP_DAX_UNMAP] = { "dax_unmap",
 			      3,
 			      { { "file", FF_NR_DAX_FILES, ff_dax_file_names },
 				{ "index", FF_DAX_FILE_PAGES, NULL },
 				{ "vma", 256, NULL } },
 			      ff_op_dax_unmap,
-			      "zap one PTE of a DAX page",
-			      .md_exec = NULL },
+			      "zap one PTE of a DAX page" },
 	[FF_OP_DAX_TRUNCATE] = { "dax_truncate",
 				 2,
 				 { { "file", FF_NR_DAX_FILES,
@@ -637,15 +533,13 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 				   { "index", FF_DAX_FILE_PAGES, NULL } },
 				 ff_op_dax_truncate,
 				 "unmap the file index everywhere and "
-				 "dax_disassociate_entry",
-				 .md_exec = NULL },
+				 "dax_disassociate_entry" },
 	[FF_OP_DAX_BUSY] = { "dax_busy",
 			     2,
 			     { { "file", FF_NR_DAX_FILES, ff_dax_file_names },
 			       { "index", FF_DAX_FILE_PAGES, NULL } },
 			     ff_op_dax_busy,
-			     "dax_busy_page; busy must mean pinned",
-			     .md_exec = NULL },
+			     "dax_busy_page; busy must mean pinned" },
 	[FF_OP_RACE] = { "race",
 			 4,
 			 { { "reader", FF_NR_READERS, ff_reader_names },
@@ -654,8 +548,7 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			   { "point", 6, ff_race_point_names } },
 			 ff_op_race,
 			 "run a lockless reader on a page of h; the next op is "
-			 "the writer, run at the race point",
-			 .md_exec = ff_md_race },
+			 "the writer, run at the race point" },
 	[FF_OP_RACE_PFN] = { "race_pfn",
 			     4,
 			     { { "reader", FF_NR_READERS, ff_reader_names },
@@ -664,8 +557,7 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			       { "point", 6, ff_race_point_names } },
 			     ff_op_race_pfn,
 			     "race on any pfn (free pages included); the next "
-			     "op is the writer",
-			     .md_exec = ff_md_race_pfn },
+			     "op is the writer" },
 	[FF_OP_PFN_WALK] = { "pfn_walk",
 			     4,
 			     { { "reader", FF_NR_READERS, ff_reader_names },
@@ -674,6 +566,5 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			       { "len", 256, NULL } },
 			     ff_op_pfn_walk,
 			     "run a reader over len+1 pfns, like compaction or "
-			     "/proc/kpageflags",
-			     .md_exec = ff_md_pfn_walk },
+			     "/proc/kpageflags" },
 };

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "foliofuzz/gup.h"
 #include "foliofuzz/harness.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/race.h"
 #include "foliofuzz/refmodel.h"
+#include "foliofuzz/repr.h"
 #include "foliofuzz/snapshot.h"
 
 const char *const ff_reader_names[FF_NR_READERS] = {
@@ -34,11 +34,7 @@ const char *const ff_race_point_names[FF_NR_RACE_POINTS] = {
  * inside the reader, in the reader's world. */
 static void run_writer(struct ff_world *w)
 {
-	const struct ff_op *op = w->race.writer;
-	int (*fn)(struct ff_world *, const struct ff_op *) =
-		ff_exec_fn(w, op->code);
-
-	w->race.writer_rc = fn ? fn(w, op) : FF_UNSUPPORTED;
+	w->race.writer_rc = ff_exec_op(w, w->race.writer);
 }
 
 void ff_race_arm(struct ff_world *w, uint8_t point)
@@ -250,45 +246,19 @@ static bool kpagecount_plausible(const struct ff_world *w,
 	return false;
 }
 
-/* GUP-fast: the folio returned owns the pfn and holds our reference. */
-static void check_gup(struct ff_world *w, unsigned long pfn,
-		      struct folio *folio)
+bool ff_check_gup_ref(struct ff_world *w, unsigned long pfn,
+		      const struct page *at, const struct ff_obj *o, bool same,
+		      int refs, const char *who)
 {
-	unsigned long fpfn = folio_pfn(folio);
-	long idx = ff_obj_index_of(w, fpfn);
-	const struct ff_obj *o = idx >= 0 ? &w->objs[idx] : NULL;
-
-	if (ff_pfn_is_dax(&w->k,
-			  pfn)) { /* order-0 DAX pages are their own folio */
-		if (fpfn != pfn ||
-		    folio_ref_count(folio) != w->ref[pfn].mapcount + 1)
-			ff_fail(I_GUP, &folio->page,
-				"GUP-fast on DAX pfn %lu: folio %lu, refcount "
-				"%d for %d mappings plus the GUP reference",
-				pfn, fpfn, folio_ref_count(folio),
-				w->ref[pfn].mapcount);
-		return;
+	(void)w;
+	if (o ? (!same || refs != ff_obj_expected_refs(o) + 1) : refs != 1) {
+		ff_fail(I_GUP, at,
+			"%s on pfn %lu: refcount %d, the model's %d plus the "
+			"GUP reference",
+			who, pfn, refs, o ? ff_obj_expected_refs(o) : 0);
+		return false;
 	}
-	/* Ownership from the bits: the folio is a head (or small page)
-	 * whose range holds pfn. */
-	if (PageTail(&folio->page) || pfn < fpfn ||
-	    pfn >= fpfn + (unsigned long)folio_nr_pages(folio)) {
-		ff_fail(I_GUP, &folio->page,
-			"GUP-fast on pfn %lu returned the folio at pfn %lu, "
-			"which does not own it",
-			pfn, fpfn);
-		return;
-	}
-	/* Our reference is accounted: the model's plus one, or only ours
-	 * when a writer released the object while we held it. */
-	if (o ? (o->pfn != fpfn ||
-		 folio_ref_count(folio) != ff_obj_expected_refs(o) + 1) :
-		folio_ref_count(folio) != 1)
-		ff_fail(I_GUP, &folio->page,
-			"GUP-fast on pfn %lu: refcount %d, the model's %d plus "
-			"the GUP reference",
-			pfn, folio_ref_count(folio),
-			o ? ff_obj_expected_refs(o) : 0);
+	return true;
 }
 
 /* Runs one reader on pfn (the writer, if armed, runs inside it). */
@@ -297,7 +267,6 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 {
 	struct page *page = pfn_to_page(pfn);
 	struct page_snapshot ps;
-	struct folio *folio;
 	uint64_t kpf;
 	long count;
 
@@ -324,13 +293,8 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 				"after the call gives that",
 				count, pfn);
 		break;
-	default:
-		folio = try_grab_folio_fast(page, 1);
-		if (folio) {
-			check_gup(w, pfn, folio);
-			ff_world_touch(w, folio_pfn(folio), 1);
-			folio_put(folio); /* unpin_user_page */
-		}
+	default: /* GUP-fast, in the world's representation */
+		ff_repr_of(w)->gup_check(w, pfn);
 		break;
 	}
 }
@@ -339,14 +303,16 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 		uint8_t point)
 {
 	struct page *S0;
-	int rc = 0;
 
+	if (!((ff_repr_of(w)->readers >> reader) & 1))
+		return FF_UNSUPPORTED;
 	if (pfn >= w->k.nr_memmap)
 		return -EINVAL;
 	/*
 	 * S0 needs only the max-order window around pfn: a folio never
 	 * crosses it, and buddy blocks are aligned inside it.  The rest of
-	 * w->s0 is stale and never read.
+	 * w->s0 is stale and never read.  GUP-fast's check reads only the
+	 * state after the call.
 	 */
 	if (!w->s0) {
 		w->s0 = malloc(w->k.nr_memmap * sizeof(*S0));
@@ -354,7 +320,7 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 			abort();
 	}
 	S0 = w->s0;
-	{
+	if (reader != FF_READER_GUP_FAST) {
 		unsigned long base = pfn & ~((1UL << FF_MAX_ORDER) - 1);
 		unsigned long end = base + (1UL << FF_MAX_ORDER);
 
@@ -367,7 +333,8 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 	ff_world_touch(w, pfn, 1);
 	run_reader(w, reader, pfn, S0);
 	ff_race_finish(w);
-	return rc;
+	/* a writer this representation lacks ends a differential run */
+	return w->race.writer_rc == FF_UNSUPPORTED ? FF_UNSUPPORTED : 0;
 }
 
 int ff_op_race(struct ff_world *w, const struct ff_op *op)
@@ -398,10 +365,13 @@ int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op)
 	unsigned long start =
 		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->k.nr_memmap;
 	unsigned long len = op->arg[3] + 1UL;
+	int reader = op->arg[0] % FF_NR_READERS;
 	struct page *S0 = w->k.memmap; /* no writer: the state is fixed */
 
+	if (!((ff_repr_of(w)->readers >> reader) & 1))
+		return FF_UNSUPPORTED;
 	for (unsigned long pfn = start;
 	     pfn < start + len && pfn < w->k.nr_memmap && !ff_failed(); pfn++)
-		run_reader(w, op->arg[0] % FF_NR_READERS, pfn, S0);
+		run_reader(w, reader, pfn, S0);
 	return 0;
 }

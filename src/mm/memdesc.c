@@ -265,3 +265,74 @@ struct md_folio *md_gup_fast(struct page *page)
 	}
 	return folio;
 }
+
+/* ---- folio state changes a caller makes, memdesc style: on the
+ * descriptor, never on the pages (except the per-page mapcount). */
+
+void md_folio_set_flag(struct md_folio *folio, unsigned int flag)
+{
+	folio->flags |= BIT(flag);
+}
+
+void md_folio_clear_flag(struct md_folio *folio, unsigned int flag)
+{
+	folio->flags &= ~BIT(flag);
+}
+
+/* mem_cgroup_charge() */
+void md_mem_cgroup_charge(struct md_folio *folio, struct mem_cgroup *memcg)
+{
+	folio->memcg_data = (unsigned long)memcg;
+}
+
+/* __folio_set_anon(): the anon_vma with FOLIO_MAPPING_ANON in mapping. */
+void md_folio_set_anon(struct md_folio *folio, struct anon_vma *anon_vma,
+		       unsigned long index)
+{
+	folio->mapping = (struct address_space *)((unsigned long)anon_vma +
+						  FOLIO_MAPPING_ANON);
+	folio->index = index;
+}
+
+/* filemap_add_folio(): the page cache holds one reference per page. */
+void md_filemap_add_folio(struct address_space *mapping, struct md_folio *folio,
+			  unsigned long index)
+{
+	unsigned long nr = 1UL << folio->order;
+
+	folio->mapping = mapping;
+	folio->_refcount += (int)nr;
+	mapping->nrpages += (uint32_t)nr;
+	folio->index = index;
+}
+
+/* filemap_remove_folio(): the page cache's references go with it. */
+void md_filemap_remove_folio(struct md_folio *folio)
+{
+	unsigned long nr = 1UL << folio->order;
+
+	folio->mapping->nrpages -= (uint32_t)nr;
+	folio->mapping = NULL;
+	folio->_refcount -= (int)nr;
+}
+
+void md_folio_ref_add(struct md_folio *folio, int nr)
+{
+	folio->_refcount += nr;
+}
+
+/* folio_add_*_rmap_ptes(): each page's mapcount and the folio's. */
+void md_folio_add_rmap_ptes(struct md_folio *folio, struct page *page, int nr)
+{
+	for (int i = 0; i < nr; i++)
+		page[i]._mapcount++;
+	folio->_mapcount += nr;
+}
+
+void md_folio_remove_rmap_ptes(struct md_folio *folio, struct page *page,
+			       int nr)
+{
+	for (int i = 0; i < nr; i++)
+		page[i]._mapcount--;
+	folio->_mapcount -= nr;
+}

@@ -56,15 +56,11 @@ static struct ff_world *world_with(const char *trace, uint64_t bugs,
 		failed++;
 	}
 	for (size_t i = 0; i < prog.nr && (setup || !ff_failed()); i++) {
-		int rc;
+		struct ff_step s = ff_step(w, &prog, i, true);
 
-		w->prog = &prog;
-		w->pc = i;
-		w->consumed_next = false;
-		rc = ff_exec_step(w, &prog.ops[i], true);
-		if (setup && (rc || ff_failed())) {
-			printf("case setup step %zu failed (rc %d, inv %d)\n",
-			       i + 1, rc, w->fail.inv);
+		if (setup && (s.kind != FF_STEP_OK || ff_failed())) {
+			printf("case setup step %zu failed (%s, inv %d)\n",
+			       i + 1, ff_step_name(s), w->fail.inv);
 			failed++;
 		}
 		if (w->consumed_next)
@@ -500,7 +496,8 @@ static struct ff_world *c_memdesc_diff(void)
 
 	ff_world_enter(b);
 	b->objs[0].index = 7; /* the representations disagree */
-	ff_compare_representations(a, b, 0, 0);
+	ff_compare_representations(a, b, (struct ff_step){ FF_STEP_OK, 0 },
+				   (struct ff_step){ FF_STEP_OK, 0 });
 	ff_world_enter(a);
 	ff_world_destroy(a);
 	ff_world_enter(b);
