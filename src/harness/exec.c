@@ -351,10 +351,6 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	} else {
 		res->step = prog->nr;
 	}
-	ff_world_enter(w);
 	ff_world_destroy(w);
-	if (md) {
-		ff_world_enter(md);
-		ff_world_destroy(md);
-	}
+	ff_world_destroy(md);
 }
