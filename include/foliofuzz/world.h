@@ -95,6 +95,10 @@ struct ff_world {
 	uint32_t *touched; /* pfns touched this step */
 	uint32_t nr_touched;
 	uint8_t *touched_mark; /* per pfn: already in touched[] */
+	uint64_t *dirty;       /* bitmap: pfns touched since the world was
+				* built or restored (world.c recycling) */
+	bool img_clean;	       /* the final check found every pfn outside
+				* dirty as in the image (check.c) */
 
 	/* deterministic races (race.h): the writer armed by a race op runs
 	 * through run(ctx) when the reader passes point (glue race_point.c) */

@@ -1,6 +1,8 @@
 /*
  * touch.c - the glue's touch tracking: the model marks the pfns whose
- * struct pages it wrote; the checker looks at those after the step.
+ * struct pages it wrote; the checker looks at those after the step.  The
+ * dirty bitmap keeps them for the whole input: the final check and the
+ * world's recycling only look at or restore those pfns (world.c).
  */
 #include "foliofuzz/glue.h"
 #include "foliofuzz/world.h"
@@ -16,6 +18,7 @@ void ff_world_touch(struct ff_world *w, unsigned long pfn, unsigned long nr)
 		if (p >= w->k.nr_memmap || w->touched_mark[p])
 			continue;
 		w->touched_mark[p] = 1;
+		w->dirty[p / 64] |= 1ULL << (p % 64);
 		w->touched[w->nr_touched++] = (uint32_t)p;
 	}
 }

@@ -19,6 +19,27 @@
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
 
+/* ff_failed() for the world being checked (always the current one), inline:
+ * the sweeps test it once per page. */
+static inline bool failed(const struct ff_world *w)
+{
+	return ff_world_failed(w);
+}
+
+static inline bool is_dirty(const uint64_t *dirty, unsigned long pfn)
+{
+	return (dirty[pfn / 64] >> (pfn % 64)) & 1;
+}
+
+/* No pfn of the aligned block [pfn, pfn + nr) is dirty (nr <= 64). */
+static inline bool block_clean(const uint64_t *dirty, unsigned long pfn,
+			       unsigned long nr)
+{
+	uint64_t mask = nr >= 64 ? ~0ULL : ((1ULL << nr) - 1) << (pfn % 64);
+
+	return !(dirty[pfn / 64] & mask);
+}
+
 static unsigned long nr_ram(const struct ff_world *w)
 {
 	return w->k.cfg.nr_pfns;
@@ -115,7 +136,7 @@ static void check_free_page(struct ff_world *w, unsigned long pfn)
 				"pfn %lu is free but in no buddy block", pfn);
 		return;
 	}
-	for (unsigned long i = base; i < base + (1UL << order) && !ff_failed();
+	for (unsigned long i = base; i < base + (1UL << order) && !failed(w);
 	     i++) {
 		if (w->touched_mark[i] != 1)
 			continue;
@@ -496,9 +517,9 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 				o->order, folio->_nr_pages);
 			return;
 		}
-		for (unsigned long i = 1; i < nr && !ff_failed(); i++)
+		for (unsigned long i = 1; i < nr && !failed(w); i++)
 			check_tail(w, o, i);
-		if (ff_failed())
+		if (failed(w))
 			return;
 	}
 	if (head->_refcount < 0 || head->_refcount != ff_obj_expected_refs(o)) {
@@ -521,7 +542,7 @@ static void check_obj(struct ff_world *w, const struct ff_obj *o)
 		return;
 	}
 	check_mapcounts(w, o);
-	if (ff_failed())
+	if (failed(w))
 		return;
 	if ((unsigned long)head->mapping != want_map) {
 		char a[FF_SYM_LEN], b[FF_SYM_LEN];
@@ -563,7 +584,7 @@ void ff_check_step(struct ff_world *w)
 	uint32_t nseen = 0;
 
 	w->stats.checks++;
-	for (uint32_t t = 0; t < w->nr_touched && !ff_failed(); t++) {
+	for (uint32_t t = 0; t < w->nr_touched && !failed(w); t++) {
 		uint32_t pfn = w->touched[t];
 		long idx;
 		bool dup = false;
@@ -604,7 +625,7 @@ void ff_check_step(struct ff_world *w)
 
 static void check_free_lists(struct ff_world *w, const unsigned long *blocks)
 {
-	for (unsigned int o = 0; o <= w->k.cfg.max_order && !ff_failed(); o++) {
+	for (unsigned int o = 0; o <= w->k.cfg.max_order && !failed(w); o++) {
 		const struct list_head *area = &w->k.free_area[o];
 		const struct list_head *e = area;
 		unsigned long n = 0;
@@ -639,7 +660,7 @@ static void check_free_lists(struct ff_world *w, const unsigned long *blocks)
 
 /* The driver's free list holds exactly the free device pages, once each;
  * the pgmap reference counts the pages handed out. */
-static void check_devpriv_region(struct ff_world *w)
+static void check_devpriv_region(struct ff_world *w, const uint64_t *only)
 {
 	const struct ff_dmirror *d = &w->k.dmirror;
 	const struct page *p = d->free_pages;
@@ -675,7 +696,8 @@ static void check_devpriv_region(struct ff_world *w)
 					pfn);
 				goto out;
 			}
-			check_devpriv_free(w, pfn);
+			if (!only || is_dirty(only, pfn))
+				check_devpriv_free(w, pfn);
 		} else {
 			long idx = ff_obj_index_of(w, pfn);
 
@@ -690,7 +712,7 @@ static void check_devpriv_region(struct ff_world *w)
 			}
 			check_obj(w, &w->objs[idx]);
 		}
-		if (ff_failed())
+		if (failed(w))
 			goto out;
 	}
 	if (n != d->nr_free || w->k.devpriv_pgmap.ref != (long)used)
@@ -705,13 +727,21 @@ out:
 			w->touched_mark[pfn] = 0;
 }
 
-void ff_check_full(struct ff_world *w)
+/*
+ * The full sweep.  With only set (the final check), pfns outside the
+ * bitmap only are known to hold their struct page as the world was built
+ * and a zero reference entry: the per-page checks of a free page, a free
+ * block, a free device page and a DAX page are skipped for them, as they
+ * passed on the built world (the block structure and the lists are still
+ * walked whole).  The result is the one the whole sweep gives.
+ */
+static void sweep(struct ff_world *w, const uint64_t *only)
 {
 	unsigned long blocks[FF_MAX_ORDER + 1] = { 0 };
 	unsigned long pfn = 0;
 
 	w->stats.sweeps++;
-	while (pfn < nr_ram(w) && !ff_failed()) {
+	while (pfn < nr_ram(w) && !failed(w)) {
 		const struct page *p = &w->k.memmap[pfn];
 		const struct ff_ref_page *r = &w->ref[pfn];
 
@@ -737,7 +767,11 @@ void ff_check_full(struct ff_world *w)
 					pfn, pfn ^ nr, o);
 				return;
 			}
-			for (unsigned long i = 0; i < nr && !ff_failed(); i++) {
+			/* (a clean block is a free block as built) */
+			for (unsigned long i = 0;
+			     i < nr && !failed(w) &&
+			     !(only && block_clean(only, pfn, nr));
+			     i++) {
 				if (w->ref[pfn + i].state != FF_PS_FREE)
 					ff_fail(I_MODEL, p + i,
 						"pfn %lu is in a free block; "
@@ -781,11 +815,88 @@ void ff_check_full(struct ff_world *w)
 			pfn += 1UL << w->objs[idx].order;
 		}
 	}
-	if (!ff_failed())
+	if (!failed(w))
 		check_free_lists(w, blocks);
-	if (!ff_failed())
-		check_devpriv_region(w);
-	for (unsigned long p = w->k.dax_start;
-	     p < w->k.nr_memmap && !ff_failed(); p++)
-		check_dax_page(w, p);
+	if (!failed(w))
+		check_devpriv_region(w, only);
+	for (unsigned long p = w->k.dax_start; p < w->k.nr_memmap && !failed(w);
+	     p++)
+		if (!only || is_dirty(only, p))
+			check_dax_page(w, p);
+}
+
+void ff_check_full(struct ff_world *w)
+{
+	sweep(w, NULL);
+}
+
+/*
+ * The first pfn outside the dirty bitmap whose struct page differs from
+ * the image, or whose reference entry is not zero (in ref_ok false); runs
+ * of clean pfns are compared in bulk.  nr_memmap if there is none.
+ */
+static unsigned long first_stray(const struct ff_world *w, bool *ref_ok)
+{
+	static const struct ff_ref_page zero[64];
+
+	*ref_ok = true;
+	for (unsigned long base = 0; base < w->k.nr_memmap; base += 64) {
+		unsigned long n = w->k.nr_memmap - base;
+		uint64_t clean = ~w->dirty[base / 64];
+
+		if (n < 64)
+			clean &= (1ULL << n) - 1;
+		while (clean) { /* each run of clean pfns */
+			unsigned long lo = __builtin_ctzll(clean), hi;
+			uint64_t rest = ~(clean >> lo);
+
+			hi = rest ? lo + __builtin_ctzll(rest) : 64;
+			clean &= hi < 64 ? ~0ULL << hi : 0;
+			if (memcmp(&w->k.memmap[base + lo],
+				   &w->img_memmap[base + lo],
+				   (hi - lo) * sizeof(struct page))) {
+				while (!memcmp(&w->k.memmap[base + lo],
+					       &w->img_memmap[base + lo],
+					       sizeof(struct page)))
+					lo++;
+				return base + lo;
+			}
+			if (*ref_ok && memcmp(&w->ref[base + lo], zero,
+					      (hi - lo) * sizeof(*w->ref)))
+				*ref_ok = false;
+		}
+	}
+	return w->k.nr_memmap;
+}
+
+/*
+ * The check at the end of an input: the full sweep's result, at the cost
+ * of the pfns the input touched.  A pfn no step touched must still be as
+ * the world was built, byte for byte: the checker only looks at touched
+ * pfns between sweeps, so the model marks every struct page it writes.
+ * When one was written anyway, the whole sweep runs and reports what it
+ * finds; when it finds nothing, the stray write itself is the failure.
+ */
+void ff_check_final(struct ff_world *w)
+{
+	unsigned long stray;
+	bool ref_ok;
+
+	w->img_clean = false;
+	if (!w->img) {
+		ff_check_full(w);
+		return;
+	}
+	stray = first_stray(w, &ref_ok);
+	if (stray < w->k.nr_memmap || !ref_ok) {
+		ff_check_full(w);
+		if (!failed(w) && stray < w->k.nr_memmap)
+			ff_fail(I_UNTOUCHED, &w->k.memmap[stray],
+				"pfn %lu was written, but no step touched it "
+				"(ff_touch)",
+				stray);
+		return;
+	}
+	sweep(w, w->dirty);
+	w->img_clean = !failed(w);
 }

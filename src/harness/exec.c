@@ -131,7 +131,7 @@ bool ff_world_teardown(struct ff_world *w, bool check)
 	}
 	if (!check)
 		return true;
-	ff_check_full(w);
+	ff_check_final(w);
 	if (ff_failed())
 		return false;
 	initial_blocks(&w->k.cfg, blocks);

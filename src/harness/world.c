@@ -46,6 +46,12 @@ static void *xcalloc(size_t n, size_t size)
  * overwrites every byte the build would have written, and the reference
  * model and checker marks are cleared as calloc would.  The memmap stays
  * one exactly-sized allocation, so ASan still sees a stray struct page.
+ *
+ * When the input's final check found every pfn outside the dirty bitmap
+ * (the pfns the input touched) as in the image, with a zero reference
+ * entry (w->img_clean, check.c), only the dirty pfns' struct pages and
+ * reference entries are restored; otherwise (a failed or unchecked input,
+ * a report's replay) all of them.
  */
 #define NR_CACHED 3
 static struct ff_world *cached[NR_CACHED];
@@ -59,22 +65,55 @@ static bool same_config(const struct ff_config *a, const struct ff_config *b)
 	       a->bugs == b->bugs && a->memdesc == b->memdesc;
 }
 
+static size_t dirty_words(const struct ff_world *w)
+{
+	return (w->k.nr_memmap + 63) / 64;
+}
+
+/* Restores the dirty pfns' struct pages and reference entries. */
+static void restore_dirty(struct ff_world *w)
+{
+	for (size_t i = 0; i < dirty_words(w); i++) {
+		uint64_t d = w->dirty[i];
+
+		while (d) {
+			unsigned long pfn = i * 64 + __builtin_ctzll(d);
+			unsigned long nr = 1;
+
+			d &= d - 1;
+			while (d & (1ULL << ((pfn + nr) % 64))) { /* a run */
+				d &= d - 1;
+				nr++;
+			}
+			memcpy(&w->k.memmap[pfn], &w->img_memmap[pfn],
+			       nr * sizeof(struct page));
+			memset(&w->ref[pfn], 0, nr * sizeof(*w->ref));
+		}
+	}
+}
+
 static struct ff_world *restore_cached(const struct ff_config *cfg)
 {
 	for (int i = 0; i < NR_CACHED; i++) {
 		struct ff_world *w = cached[i];
-
 		struct page *s0;
+		bool clean;
 
 		if (!w || !same_config(&w->key, cfg))
 			continue;
 		cached[i] = NULL;
 		s0 = w->s0; /* allocated after the image was taken */
+		clean = w->img_clean;
 		memcpy(w, w->img, sizeof(*w));
 		w->s0 = s0;
-		memcpy(w->k.memmap, w->img_memmap,
-		       w->k.nr_memmap * sizeof(struct page));
-		memset(w->ref, 0, w->k.nr_memmap * sizeof(*w->ref));
+		if (clean) {
+			restore_dirty(w);
+		} else {
+			memcpy(w->k.memmap, w->img_memmap,
+			       w->k.nr_memmap * sizeof(struct page));
+			memset(w->ref, 0, w->k.nr_memmap * sizeof(*w->ref));
+		}
+		memset(w->dirty, 0, dirty_words(w) * sizeof(*w->dirty));
 		memset(w->touched_mark, 0, w->k.nr_memmap);
 		ff_world_enter(w);
 		return w;
@@ -133,6 +172,7 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	w->objs = xcalloc(w->cap_objs, sizeof(*w->objs));
 	w->touched = xcalloc(w->k.nr_memmap, sizeof(*w->touched));
 	w->touched_mark = xcalloc(w->k.nr_memmap, 1);
+	w->dirty = xcalloc(dirty_words(w), sizeof(*w->dirty));
 	w->fail.inv = FF_INV_NONE;
 	w->fail.finding = FF_FINDING_NONE;
 	w->fail.pfn = -1;
@@ -160,6 +200,7 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	dax_init_region(&w->k);
 	w->nr_touched = 0;
 	memset(w->touched_mark, 0, w->k.nr_memmap);
+	memset(w->dirty, 0, dirty_words(w) * sizeof(*w->dirty));
 	w->key = *cfg; /* what a later create asks for, before normalizing */
 	take_image(w);
 	return w;
@@ -179,6 +220,7 @@ void ff_world_destroy(struct ff_world *w)
 	free(w->objs);
 	free(w->touched);
 	free(w->touched_mark);
+	free(w->dirty);
 	free(w->s0);
 	free(w->img);
 	free(w->img_memmap);

@@ -36,14 +36,31 @@ static bool page_is_buddy(const struct page *buddy, unsigned int order)
 	return PageBuddy(buddy) && buddy_order(buddy) == order;
 }
 
+/*
+ * A list link writes its neighbours' struct pages too (their buddy_list
+ * pointers): the checker must know.  e may be corrupted: it is only
+ * converted to a pfn, never followed, and ff_touch ignores a pfn outside
+ * the memmap.
+ */
+static void touch_link(const struct list_head *e, unsigned int order)
+{
+	uintptr_t a = (uintptr_t)e - offsetof(struct page, buddy_list);
+
+	if (e != &ff_kern->free_area[order])
+		ff_touch((a - (uintptr_t)mem_map) / sizeof(struct page), 1);
+}
+
 static void add_to_free_list(struct page *page, unsigned int order)
 {
+	touch_link(ff_kern->free_area[order].next, order);
 	list_add(&page->buddy_list, &ff_kern->free_area[order]);
 	ff_kern->nr_free[order]++;
 }
 
 static void del_page_from_free_list(struct page *page, unsigned int order)
 {
+	touch_link(page->buddy_list.prev, order);
+	touch_link(page->buddy_list.next, order);
 	list_del(&page->buddy_list);
 	/* memdesc representation: buddy_list.prev is the memdesc word, and
 	 * LIST_POISON2 would read as type File (F_MEMDESC_LIST_POISON). */

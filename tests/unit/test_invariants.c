@@ -504,7 +504,22 @@ static struct ff_world *c_memdesc_diff(void)
 	return b;
 }
 
+static struct ff_world *c_untouched(void)
+{
+	struct ff_world *w = world_after("");
+	unsigned long pfn = free_inner_pfn(w);
+
+	/* a stray write no check reads (private of a free page inside its
+	 * block), to a pfn no step touched */
+	pg(w, pfn)->private = 0x5a;
+	ff_check_full(w);
+	CHECK(!ff_failed(), "the sweep reads the stray write: %s", w->fail.msg);
+	ff_world_teardown(w, true);
+	return w;
+}
+
 static const case_fn cases[FF_NR_INVS] = {
+	[I_UNTOUCHED] = c_untouched,
 	[I_MEMDESC] = c_memdesc,
 	[I_MEMDESC_DIFF] = c_memdesc_diff,
 	[I_SNAPSHOT] = c_snapshot,
