@@ -188,10 +188,10 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 /* check.c */
 void ff_check_step(struct ff_world *w);
 void ff_check_full(struct ff_world *w);
-/* The check at the end of an input: what ff_check_full() finds, looking
- * only at the pfns the input touched, plus I_UNTOUCHED for a pfn written
- * but never touched. */
-void ff_check_final(struct ff_world *w);
+/* The periodic and final sweep: what ff_check_full() finds, looking only
+ * at the pfns the input touched, plus I_UNTOUCHED for a pfn written but
+ * never touched.  True when every untouched pfn was as built. */
+bool ff_check_sweep(struct ff_world *w);
 
 /* report.c */
 void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,

@@ -98,7 +98,7 @@ struct ff_world {
 	uint64_t *dirty;       /* bitmap: pfns touched since the world was
 				* built or restored (world.c recycling) */
 	bool img_clean;	       /* the final check found every pfn outside
-				* dirty as in the image (check.c) */
+				* dirty as built (ff_check_sweep) */
 
 	/* deterministic races (race.h): the writer armed by a race op runs
 	 * through run(ctx) when the reader passes point (glue race_point.c) */

@@ -6,7 +6,9 @@
  * page inside a buddy block, and each live object owning a touched pfn is
  * checked whole, bits against the reference model.  A full sweep walks
  * every pfn, every free list and every object; it runs every
- * cfg.sweep_every steps and at the end of an input.
+ * cfg.sweep_every steps and at the end of an input, there at the cost of
+ * the pfns the input touched (ff_check_sweep): an untouched pfn is
+ * compared with the world as built instead.
  *
  * Every pointer read out of struct page bits is range-checked before it is
  * followed, so a corrupted state is reported, not dereferenced.
@@ -24,6 +26,11 @@
 static inline bool failed(const struct ff_world *w)
 {
 	return ff_world_failed(w);
+}
+
+static inline void set_bit64(uint64_t *map, unsigned long bit)
+{
+	map[bit / 64] |= 1ULL << (bit % 64);
 }
 
 static inline bool is_dirty(const uint64_t *dirty, unsigned long pfn)
@@ -728,7 +735,7 @@ out:
 }
 
 /*
- * The full sweep.  With only set (the final check), pfns outside the
+ * The full sweep.  With only set (ff_check_sweep), pfns outside the
  * bitmap only are known to hold their struct page as the world was built
  * and a zero reference entry: the per-page checks of a free page, a free
  * block, a free device page and a DAX page are skipped for them, as they
@@ -737,6 +744,7 @@ out:
  */
 static void sweep(struct ff_world *w, const uint64_t *only)
 {
+	uint64_t dax_mapped[(4 * FF_DAX_FILE_PAGES + 63) / 64] = { 0 };
 	unsigned long blocks[FF_MAX_ORDER + 1] = { 0 };
 	unsigned long pfn = 0;
 
@@ -746,7 +754,7 @@ static void sweep(struct ff_world *w, const uint64_t *only)
 		const struct ff_ref_page *r = &w->ref[pfn];
 
 		if (PageBuddy(p)) {
-			unsigned long o = buddy_order(p), nr;
+			unsigned long o = buddy_order(p), nr, n;
 
 			if (o > w->k.cfg.max_order ||
 			    (pfn & ((1UL << o) - 1)) ||
@@ -767,11 +775,13 @@ static void sweep(struct ff_world *w, const uint64_t *only)
 					pfn, pfn ^ nr, o);
 				return;
 			}
-			/* (a clean block is a free block as built) */
-			for (unsigned long i = 0;
-			     i < nr && !failed(w) &&
-			     !(only && block_clean(only, pfn, nr));
-			     i++) {
+			/* a free block as built passed: n = 0 */
+			n = only && block_clean(only, pfn, nr) ? 0 : nr;
+			for (unsigned long i = 0; i < n && !failed(w); i++) {
+				/* a page as built, where it passed */
+				if (only && !is_dirty(only, pfn + i) &&
+				    (i == 0 || p[i].page_type == UINT_MAX))
+					continue;
 				if (w->ref[pfn + i].state != FF_PS_FREE)
 					ff_fail(I_MODEL, p + i,
 						"pfn %lu is in a free block; "
@@ -819,9 +829,16 @@ static void sweep(struct ff_world *w, const uint64_t *only)
 		check_free_lists(w, blocks);
 	if (!failed(w))
 		check_devpriv_region(w, only);
+	/* a DAX page as built passed unless something maps it */
+	if (only)
+		for (uint32_t i = 0; i < w->k.nr_maps; i++)
+			if (ff_pfn_is_dax(&w->k, w->k.maps[i].pfn))
+				set_bit64(dax_mapped,
+					  w->k.maps[i].pfn - w->k.dax_start);
 	for (unsigned long p = w->k.dax_start; p < w->k.nr_memmap && !failed(w);
 	     p++)
-		if (!only || is_dirty(only, p))
+		if (!only || is_dirty(only, p) ||
+		    is_dirty(dax_mapped, p - w->k.dax_start))
 			check_dax_page(w, p);
 }
 
@@ -870,22 +887,25 @@ static unsigned long first_stray(const struct ff_world *w, bool *ref_ok)
 }
 
 /*
- * The check at the end of an input: the full sweep's result, at the cost
- * of the pfns the input touched.  A pfn no step touched must still be as
- * the world was built, byte for byte: the checker only looks at touched
- * pfns between sweeps, so the model marks every struct page it writes.
- * When one was written anyway, the whole sweep runs and reports what it
+ * The sweep every cfg.sweep_every steps and at the end of an input: what
+ * ff_check_full() finds, at the cost of the pfns the input touched.  A pfn
+ * no step touched must still be as the world was built, byte for byte,
+ * with a zero reference entry: the checker only looks at touched pfns
+ * between sweeps, so the model marks every struct page it writes.  So
+ * the untouched pfns are compared with the world's image in bulk and
+ * their per-page checks skipped (they passed on the built world).  When
+ * one was written anyway, the whole sweep runs and reports what it
  * finds; when it finds nothing, the stray write itself is the failure.
+ * Returns true when every untouched pfn was as built.
  */
-void ff_check_final(struct ff_world *w)
+bool ff_check_sweep(struct ff_world *w)
 {
 	unsigned long stray;
 	bool ref_ok;
 
-	w->img_clean = false;
 	if (!w->img) {
 		ff_check_full(w);
-		return;
+		return false;
 	}
 	stray = first_stray(w, &ref_ok);
 	if (stray < w->k.nr_memmap || !ref_ok) {
@@ -895,8 +915,8 @@ void ff_check_final(struct ff_world *w)
 				"pfn %lu was written, but no step touched it "
 				"(ff_touch)",
 				stray);
-		return;
+		return false;
 	}
 	sweep(w, w->dirty);
-	w->img_clean = !failed(w);
+	return true;
 }

@@ -118,6 +118,7 @@ static void teardown_objs(struct ff_world *w)
 bool ff_world_teardown(struct ff_world *w, bool check)
 {
 	unsigned long blocks[FF_MAX_ORDER + 1] = { 0 };
+	bool clean;
 
 	ff_world_enter(w);
 	teardown_objs(w);
@@ -131,9 +132,10 @@ bool ff_world_teardown(struct ff_world *w, bool check)
 	}
 	if (!check)
 		return true;
-	ff_check_final(w);
+	clean = ff_check_sweep(w);
 	if (ff_failed())
 		return false;
+	w->img_clean = clean; /* recycling restores only the dirty pfns */
 	initial_blocks(&w->k.cfg, blocks);
 	for (unsigned int o = 0; o <= w->k.cfg.max_order; o++)
 		if (w->k.nr_free[o] != blocks[o]) {
@@ -293,7 +295,7 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 			res->refused++;
 		if (o->check && sweep && (k + 1) % sweep == 0 &&
 		    !ff_world_failed(w))
-			ff_check_full(w);
+			ff_check_sweep(w);
 		if (md && !ff_world_failed(w)) {
 			struct ff_step sm = ff_step(md, prog, k, o->check);
 
