@@ -12,6 +12,7 @@ struct ff_world *ff_cur;
 
 void ff_world_touch(struct ff_world *w, unsigned long pfn, unsigned long nr)
 {
+	w->img_clean = false; /* a write after the final check: restore all */
 	for (unsigned long i = 0; i < nr; i++) {
 		unsigned long p = pfn + i;
 
