@@ -49,9 +49,9 @@ static void *xcalloc(size_t n, size_t size)
  *
  * When the input's final check found every pfn outside the dirty bitmap
  * (the pfns the input touched) as in the image, with a zero reference
- * entry (w->img_clean, ff_check_sweep), only the dirty pfns' struct pages and
- * reference entries are restored; otherwise (a failed or unchecked input,
- * a report's replay) all of them.
+ * entry (w->img_clean, ff_check_sweep), only the dirty pfns' struct pages
+ * and reference entries are restored; otherwise (a failed or unchecked
+ * input, a report's replay) all of them.
  */
 #define NR_CACHED 3
 static struct ff_world *cached[NR_CACHED];
