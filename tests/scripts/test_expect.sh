@@ -109,5 +109,10 @@ grep -q "^$work/malformed.trace:3: unknown bug knob" <<<"$out" && ok ||
 expect_rc 2 "verify without a file" "$cli" verify
 expect_rc 2 "verify, unknown target" "$cli" verify --target=nope "$pass_trace"
 
+# minimize --no-suppress on a finding writes a line verify accepts.
+expect_rc 0 "minimize --no-suppress of a finding" "$cli" minimize --no-suppress \
+	corpus/regressions/F_DAX_STALE_SHARE.trace -o "$work/min.trace"
+expect_rc 0 "verify of minimize's output" "$cli" verify "$work/min.trace"
+
 echo "test_expect: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
