@@ -5,6 +5,7 @@
 #   ff_duration STR           90, 90s, 10m, 1h, 2d -> seconds on stdout
 #   ff_targets                the fuzz targets (CMakeLists.txt FF_FUZZ_TARGETS)
 #   ff_build PRESET TGT...    configure PRESET if needed, build targets
+#   ff_build_errors LOG       what to show of a failed configure or build
 #   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
 #   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
 #   ff_is_crash_input NAME    true for crash inputs, false for sidecars
@@ -73,6 +74,16 @@ ff_is_target() {
 	return 1
 }
 
+# The lines of a failed build worth showing: errors, each "CMake Error"
+# block (a build reruns the configure when a trace or CMakeLists.txt
+# changed), and FILE:LINE: messages, such as a malformed "# expect:" line
+# (corpus/regressions/x.trace:3: ...) the configure stopped at.
+ff_build_errors() {
+	awk '/CMake Error/ { blk = 1 }
+		blk && /^[ \t]*$/ { blk = 0 }
+		blk || /error|Error/ || /^[^ \t]+:[0-9]+: / { print }' "$1" | head -n 40
+}
+
 ff_build() {
 	local preset=$1 log
 	shift
@@ -84,7 +95,7 @@ ff_build() {
 		ff_die 1 "cmake --preset $preset failed"
 	fi
 	if ! cmake --build --preset "$preset" -j"$(nproc)" --target "$@" >"$log" 2>&1; then
-		grep -E 'error|Error' "$log" | head -n 20 >&2
+		ff_build_errors "$log" >&2
 		rm -f "$log"
 		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
 	fi
