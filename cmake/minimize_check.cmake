@@ -55,8 +55,12 @@ if(n_out GREATER MAX_OPS OR NOT n_out LESS n_in)
 	message(FATAL_ERROR "minimized ${n_in} ops to ${n_out}, want at most "
 		"${MAX_OPS}:\n${text}")
 endif()
-if(NOT text MATCHES "\n# expect: ${ID} with bugs=${BUGS}\n")
-	message(FATAL_ERROR "no '# expect: ${ID} with bugs=${BUGS}' line:\n${text}")
+# Its expectation, read by the one parser (`foliofuzz expect`).
+execute_process(COMMAND ${FOLIOFUZZ} expect ${OUT}
+	RESULT_VARIABLE rc OUTPUT_VARIABLE expect ERROR_VARIABLE err)
+if(NOT rc STREQUAL "0" OR NOT expect STREQUAL "bug\t${ID}\t${BUGS}\t-\t-\n")
+	message(FATAL_ERROR "no '# expect: ${ID} with bugs=${BUGS}' line "
+		"(foliofuzz expect: exit ${rc}, '${expect}${err}'):\n${text}")
 endif()
 run_expect(1 ${ID} --bugs=${BUGS} ${OUT})
 run_expect(0 "" ${OUT})

@@ -139,7 +139,12 @@ fi
 run_knobs=()
 for k in $knobs; do
 	trace=corpus/regressions/$k.trace
-	id=$(sed -nE "s/^#[[:space:]]*expect:[[:space:]]*(I_[A-Z0-9_]+|ASAN)[[:space:]]+with[[:space:]]+bugs=.*/\1/p" "$trace" 2>/dev/null | head -1)
+	# `foliofuzz expect`: KIND ID BUGS FINDING FIX (a malformed line is
+	# named FILE:LINE on stderr).
+	id=
+	if [ -f "$trace" ] && IFS=$'\t' read -r kind id kbugs _ < <("$cli" expect "$trace"); then
+		[ "$kind" = bug ] && [[ ,$kbugs, == *,$k,* ]] || id=
+	fi
 	if [ -z "$id" ]; then
 		ff_say "skipping knob $k: no '# expect: ID with bugs=$k' line in $trace" >&2
 		continue

@@ -77,10 +77,17 @@ for d in "${dirs[@]}"; do
 done
 for trace in corpus/*/*.trace; do
 	"$b/bin/foliofuzz" run "$trace" >/dev/null 2>&1
-	knobs=$(sed -nE 's/^#[[:space:]]*expect:.*(bugs|fix)=([A-Za-z0-9_,]+).*/\2/p' "$trace")
-	# A knob whose bug is a wild pointer (expect: ASAN) just crashes
-	# without ASan and writes no profile: skip it.
-	grep -qE '^#[[:space:]]*expect:[[:space:]]*ASAN' "$trace" && knobs=
+	# `foliofuzz expect`: KIND ID BUGS FINDING FIX.  A knob whose bug is
+	# a wild pointer (ASAN) just crashes without ASan and writes no
+	# profile: skip it.
+	knobs=
+	if IFS=$'\t' read -r kind id kbugs _ fix < <("$b/bin/foliofuzz" expect "$trace"); then
+		case $kind in
+		bug) [ "$id" = ASAN ] || knobs=$kbugs ;;
+		finding) knobs=$fix ;;
+		esac
+		[ "$knobs" = - ] && knobs=
+	fi
 	if [ -n "$knobs" ]; then
 		# Without ASan a knob's wild pointer may crash: that run's
 		# profile is lost, nothing else.

@@ -5,6 +5,7 @@
 #   ff_duration STR           90, 90s, 10m, 1h, 2d -> seconds on stdout
 #   ff_targets                the fuzz targets (CMakeLists.txt FF_FUZZ_TARGETS)
 #   ff_build PRESET TGT...    configure PRESET if needed, build targets
+#   ff_build_errors LOG       what to show of a failed configure or build
 #   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
 #   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
 #   ff_is_crash_input NAME    true for crash inputs, false for sidecars
@@ -73,6 +74,16 @@ ff_is_target() {
 	return 1
 }
 
+# The lines of a failed build worth showing: errors, each "CMake Error"
+# block (a build reruns the configure when a trace or CMakeLists.txt
+# changed), and FILE:LINE: messages, such as a malformed "# expect:" line
+# (corpus/regressions/x.trace:3: ...) the configure stopped at.
+ff_build_errors() {
+	awk '/CMake Error/ { blk = 1 }
+		blk && /^[ \t]*$/ { blk = 0 }
+		blk || /error|Error/ || /^[^ \t]+:[0-9]+: / { print }' "$1" | head -n 40
+}
+
 ff_build() {
 	local preset=$1 log
 	shift
@@ -84,7 +95,7 @@ ff_build() {
 		ff_die 1 "cmake --preset $preset failed"
 	fi
 	if ! cmake --build --preset "$preset" -j"$(nproc)" --target "$@" >"$log" 2>&1; then
-		grep -E 'error|Error' "$log" | head -n 20 >&2
+		ff_build_errors "$log" >&2
 		rm -f "$log"
 		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
 	fi
@@ -117,25 +128,34 @@ ff_is_crash_input() {
 # the invariant id (I_*), or the sanitizer's error kind (asan-KIND,
 # ubsan-KIND, lsan-leak), timeout, or no-repro; OP is the failing op
 # (teardown, or - when unknown); FRAME the top model stack frame of a
-# sanitizer report, or -.  `foliofuzz run` first (it reports the id and
-# the step), then the target's replay driver (targets whose inputs are not
-# op programs, and crashes only the engine build shows).  The full output
-# goes to $FF_CLASSIFY_LOG when set.
+# sanitizer report, or -.  `foliofuzz run --summary` first (its summary
+# line gives the id and the op), then the target's replay driver (targets
+# whose inputs are not op programs, and crashes only the engine build
+# shows; only there is the report itself read).  The full output goes to
+# $FF_CLASSIFY_LOG when set.
 ff_classify() {
-	local file=$1 target=$2 bugs=$3 out rc id op frame
+	local file=$1 target=$2 bugs=$3 out rc sum re id op frame
 	local cli=${FF_CLI:-build/asan/bin/foliofuzz}
 	local replay=build/asan/bin/fuzz_${target}_replay
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}
 
-	out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$cli" run --target="$target" "$file" 2>&1)
+	out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$cli" run --summary --target="$target" "$file" 2>&1)
 	rc=$?
+	sum=$(grep -m 1 '^summary: ' <<<"$out")
+	id= op=
+	re='^summary: result=fail inv=([^ ]+) step=[^ ]+ op=([^ ]+)'
+	if [[ $sum =~ $re ]]; then
+		id=${BASH_REMATCH[1]} op=${BASH_REMATCH[2]}
+	fi
 	if [ $rc -eq 0 ] && [ -x "$replay" ]; then
 		out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$replay" "$file" 2>&1)
 		rc=$?
+		# The replay driver prints the report, not a summary.
+		id=$(sed -nE 's/.*==== foliofuzz: invariant (I_[A-Z0-9_]+) violated.*/\1/p' <<<"$out" | head -1)
+		op=$(sed -nE 's/^step [0-9]+ of [0-9]+: ([a-z_]+).*/\1/p; s/^step: teardown.*/teardown/p' <<<"$out" | head -1)
 	fi
 	[ -n "${FF_CLASSIFY_LOG:-}" ] && printf '%s\n' "$out" >"$FF_CLASSIFY_LOG"
 
-	id=$(sed -nE 's/.*==== foliofuzz: invariant (I_[A-Z0-9_]+) violated.*/\1/p' <<<"$out" | head -1)
 	if [ -z "$id" ]; then
 		id=$(sed -nE 's/.*ERROR: AddressSanitizer: ([A-Za-z-]+).*/asan-\1/p' <<<"$out" | head -1)
 	fi
@@ -156,7 +176,6 @@ ff_classify() {
 		esac
 	fi
 
-	op=$(sed -nE 's/^step [0-9]+ of [0-9]+: ([a-z_]+).*/\1/p; s/^step: teardown.*/teardown/p' <<<"$out" | head -1)
 	# The first frame outside the sanitizer runtime, libc and the drivers.
 	frame=$(sed -nE 's/^ *#[0-9]+ 0x[0-9a-f]+ in ([A-Za-z_][A-Za-z0-9_.]*) .*/\1/p' <<<"$out" |
 		grep -vE '^(__asan|__ubsan|__sanitizer|__interceptor|__lsan|_?_?GI_|abort|raise|malloc|calloc|realloc|free|mem(cpy|move|set|cmp)|str[a-z]*|ff_fail|ff_vm_bug|LLVMFuzzerTestOneInput|main|run_one|replay_(file|path)|fuzzer::)' |

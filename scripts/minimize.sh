@@ -175,7 +175,7 @@ minimize_crash() {
 
 	# Stage 1: op level.  Exit 2 means no invariant breaks.
 	if "$cli" minimize --target="$target" "$crash" -o "$tmp/s1.trace" 2>"$tmp/s1.log"; then
-		id=$(sed -n 's/^# expect: \([A-Z0-9_]*\).*/\1/p' "$tmp/s1.trace")
+		id=$("$cli" expect "$tmp/s1.trace" | cut -f2)
 		n1=$(grep -cv '^#' "$tmp/s1.trace")
 		ff_say "stage 1 (ops): $(sed 's/^foliofuzz minimize: //' "$tmp/s1.log")"
 		"$cli" encode --target="$target" "$tmp/s1.trace" -o "$tmp/s1.bin" ||
@@ -232,7 +232,7 @@ minimize_crash() {
 
 	# Stage 3: op level again, kept only when it is shorter and the same id.
 	if "$cli" minimize --target="$target" "$tmp/s2.bin" -o "$tmp/s3.trace" 2>"$tmp/s3.log"; then
-		id2=$(sed -n 's/^# expect: \([A-Z0-9_]*\).*/\1/p' "$tmp/s3.trace")
+		id2=$("$cli" expect "$tmp/s3.trace" | cut -f2)
 		n3=$(grep -cv '^#' "$tmp/s3.trace")
 		if [ "$id2" != "$id" ]; then
 			ff_say "stage 3: the byte stage drifted to $id2; keeping stage 1 ($id)"

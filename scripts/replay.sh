@@ -7,14 +7,13 @@
 # Builds the preset's CLI, replay drivers and encoded corpora, then:
 #   1. each target's encoded corpus, build/PRESET/corpus/T/, through
 #      fuzz_T_replay (and any raw, non-.trace files under corpus/T/);
-#   2. every corpus/*/*.trace through `foliofuzz run`, as its "# expect:"
-#      line says (the same rules as the ctest regress label):
-#        none or "pass"                must pass;
-#        "I_X with bugs=K"             passes without K, breaks I_X with K;
-#        "ASAN with bugs=K"            passes without K, an ASan report with K;
-#        "I_X finding=F fix=K"         --no-suppress reports F, a plain run
-#                                      stops at F and passes, and
-#                                      --no-suppress --bugs=K passes.
+#   2. every corpus/*/*.trace through `foliofuzz verify`, which runs each
+#      leg of its "# expect:" line (the ctest regress label does the same;
+#      include/foliofuzz/expect.h has the grammar): "pass" passes,
+#      "I_X with bugs=K" passes without K and breaks I_X with it, "ASAN
+#      with bugs=K" gives an ASan report with K, "I_X finding=F fix=K"
+#      reports F with --no-suppress, stops at F without, and passes with
+#      the fix.  A malformed line is named as FILE:LINE.
 # Exit: 0 when everything behaved, 1 naming every file that did not,
 # 2 on bad usage.
 set -uo pipefail
@@ -75,62 +74,16 @@ done
 
 # ---- 2. text traces by their expectation ----------------------------------
 
-# check_run WANT_RC PATTERN -- ARGS: `foliofuzz run ARGS` must exit
-# WANT_RC ("nonzero": any failure) with output matching PATTERN, and no
-# sanitizer report unless a failure is wanted.  Prints why not, with the
-# end of the output; nothing when it behaved.
-check_run() {
-	local want=$1 pat=$2 out rc why=
-	shift 3
-	out=$("$cli" run "$@" 2>&1)
-	rc=$?
-	case $want in
-	nonzero) [ "$rc" -ne 0 ] ;;
-	*) [ "$rc" -eq "$want" ] ;;
-	esac || why="run $*: exit $rc, want $want"
-	if [ -z "$why" ] && [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out"; then
-		why="run $*: output lacks /$pat/"
-	fi
-	if [ -z "$why" ] && [ "$want" != nonzero ] &&
-		grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' <<<"$out"; then
-		why="run $*: a sanitizer fired"
-	fi
-	[ -z "$why" ] && return
-	echo "$why"
-	printf '%s\n' "$out" | tail -n 25 | sed 's/^/    /'
-}
-
 n_traces=0
-word='(^|[^A-Z0-9_])'
 for trace in corpus/*/*.trace; do
 	[ -f "$trace" ] || continue
 	n_traces=$((n_traces + 1))
-	expect=$(grep -m 2 -E '^#[[:space:]]*expect:' "$trace")
-	if [ "$(grep -cE '^#[[:space:]]*expect:' "$trace")" -gt 1 ]; then
-		fail "$trace" "more than one '# expect:' line"
-		continue
+	# A leg that did not hold: "verify: FILE: leg L: FAILED: why" and
+	# its run's output; a malformed line: "FILE:LINE: message" alone.
+	if ! out=$("$cli" verify "$trace" 2>&1); then
+		why=$(grep -m 1 ': FAILED: ' <<<"$out" | sed 's/^verify: [^ ]*: //')
+		fail "$trace" "${why:-$(head -n 1 <<<"$out")}" "$([ -n "$why" ] && printf '%s' "$out")"
 	fi
-	expect=$(sed -E 's/^#[[:space:]]*expect:[[:space:]]*//; s/[[:space:]]+$//' <<<"$expect")
-	why=
-	if [ -z "$expect" ] || [ "$expect" = pass ]; then
-		why=$(check_run 0 '' -- "$trace")
-	elif [[ $expect =~ ^(I_[A-Z0-9_]+)[[:space:]]+finding=(F_[A-Z0-9_]+)[[:space:]]+fix=([a-z0-9_]+)$ ]]; then
-		f=${BASH_REMATCH[2]} k=${BASH_REMATCH[3]}
-		why=$(check_run 1 "$word$f" -- --no-suppress "$trace")
-		[ -n "$why" ] || why=$(check_run 0 "known finding $f" -- "$trace")
-		[ -n "$why" ] || why=$(check_run 0 '' -- --no-suppress --bugs="$k" "$trace")
-	elif [[ $expect =~ ^ASAN[[:space:]]+with[[:space:]]+bugs=([A-Za-z0-9_,]+)$ ]]; then
-		k=${BASH_REMATCH[1]}
-		why=$(check_run 0 '' -- "$trace")
-		[ -n "$why" ] || why=$(check_run nonzero 'ERROR: AddressSanitizer' -- --bugs="$k" "$trace")
-	elif [[ $expect =~ ^(I_[A-Z0-9_]+)[[:space:]]+with[[:space:]]+bugs=([A-Za-z0-9_,]+)$ ]]; then
-		id=${BASH_REMATCH[1]} k=${BASH_REMATCH[2]}
-		why=$(check_run 0 '' -- "$trace")
-		[ -n "$why" ] || why=$(check_run 1 "invariant $id violated" -- --bugs="$k" "$trace")
-	else
-		why="cannot read '# expect: $expect'"
-	fi
-	[ -z "$why" ] || fail "$trace" "$why"
 done
 
 echo "replay.sh: $preset: $n_inputs encoded inputs of ${#targets[@]} targets, $n_traces traces"

@@ -4,7 +4,7 @@
  *   foliofuzz decode IN [-o OUT] [--target=T]     bytes -> text trace
  *   foliofuzz encode IN.trace -o OUT [--target=T] text -> canonical bytes
  *   foliofuzz run IN [--bugs=LIST] [--verbose] [--no-suppress] [--pfns=N]
- *                 [--target=T]
+ *                 [--target=T] [--summary]
  *   (raw bytes are decoded with target T's op subset; default "ops")
  *   foliofuzz explain ID | --list
  *   foliofuzz gen --seed=S --len=L [-o OUT] [--text] [--target=T]
@@ -13,6 +13,8 @@
  *   foliofuzz random --target=T [--bugs=LIST] [--seconds=S] ...  (random.c)
  *   foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] [--target=T]
  *                      [--no-suppress]   (minimize.c)
+ *   foliofuzz expect FILE.trace               (verify.c)
+ *   foliofuzz verify FILE.trace [--target=T]  (verify.c)
  *
  * Exit status: 0 when every invariant held, 1 with a report on a
  * violation, 2 on bad usage or a malformed input file.
@@ -40,7 +42,12 @@ static int usage(const char *msg)
 		"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
 		"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
 		"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
-		"[--no-suppress] [--differential] [--pfns=N] [--target=T]\n"
+		"[--no-suppress] [--differential] [--pfns=N] [--target=T] "
+		"[--summary]\n"
+		"       foliofuzz expect FILE.trace   (its '# expect:' line: "
+		"KIND ID BUGS FINDING FIX, tab-separated)\n"
+		"       foliofuzz verify FILE.trace [--target=T]   (run every "
+		"leg of its '# expect:' line)\n"
 		"       foliofuzz explain ID | --list\n"
 		"       foliofuzz knobs\n"
 		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text] "
@@ -317,12 +324,66 @@ static int cmd_encode(int argc, char **argv)
 	return close_out(f, out) ? EXIT_USAGE : rc;
 }
 
+/*
+ * `run --summary`: after the human output, one last line for scripts:
+ *   summary: result=R inv=I step=N op=O finding=F
+ * R is pass, fail (exit 1) or finding (stopped at a suppressed known
+ * finding, exit 0); I the broken invariant (for a finding, its
+ * invariant) or -; N the 1-based failing step, as the report's "step N
+ * of M", or -; O that step's op, teardown, or -; F the finding, or -.
+ */
+static void print_summary(const struct ff_run_opts *o,
+			  const struct ff_prog *prog,
+			  const struct ff_result *res)
+{
+	const char *result = "pass", *inv = "-", *op = "-";
+	int finding = res->finding;
+	char step[32] = "-";
+
+	if (res->inv != FF_INV_NONE && !o->suppress) {
+		/* Reported with --no-suppress: was it a known finding?  The
+		 * model is deterministic, so the same run with suppression
+		 * stops at that finding exactly when it is one. */
+		struct ff_run_opts q = *o;
+		struct ff_result r;
+		FILE *devnull = fopen("/dev/null", "w");
+
+		if (devnull) {
+			q.suppress = 1;
+			q.verbose = NULL;
+			q.report = devnull;
+			ff_run(&q, prog, &r);
+			fclose(devnull);
+			finding = r.finding;
+		}
+	}
+	if (res->inv != FF_INV_NONE) {
+		result = "fail";
+		inv = ff_invs[res->inv].id;
+	} else if (finding != FF_FINDING_NONE) {
+		result = "finding";
+		inv = ff_invs[ff_findings[finding].inv].id;
+	}
+	if (res->inv != FF_INV_NONE || res->finding != FF_FINDING_NONE) {
+		if (res->step < prog->nr) {
+			snprintf(step, sizeof(step), "%zu", res->step + 1);
+			op = ff_op_table[prog->ops[res->step].code].name;
+		} else {
+			op = "teardown";
+		}
+	}
+	printf("summary: result=%s inv=%s step=%s op=%s finding=%s\n", result,
+	       inv, step, op,
+	       finding != FF_FINDING_NONE ? ff_findings[finding].id : "-");
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const char *in = NULL, *bugs = getenv("FOLIOFUZZ_BUGS");
 	struct ff_run_opts o;
 	struct ff_result res;
 	struct ff_prog prog;
+	bool summary = false;
 	unsigned long v;
 	int rc;
 
@@ -335,6 +396,8 @@ static int cmd_run(int argc, char **argv)
 			o.verbose = stdout;
 		else if (strcmp(argv[i], "--no-suppress") == 0)
 			o.suppress = 0;
+		else if (strcmp(argv[i], "--summary") == 0)
+			summary = true;
 		else if (strcmp(argv[i], "--differential") == 0)
 			o.differential = 1;
 		else if (strncmp(argv[i], "--target=", 9) == 0) {
@@ -377,6 +440,8 @@ static int cmd_run(int argc, char **argv)
 		       res.ok, res.refused,
 		       res.inv == FF_INV_NONE ? "all invariants held" :
 						ff_invs[res.inv].id);
+	if (summary)
+		print_summary(&o, &prog, &res);
 	ff_prog_free(&prog);
 	return res.inv == FF_INV_NONE ? 0 : EXIT_VIOLATION;
 }
@@ -612,8 +677,10 @@ out:
 	return 0;
 }
 
-int ff_cmd_minimize(int argc, char **argv); /* minimize.c */
-int ff_cmd_random(int argc, char **argv);   /* random.c */
+int ff_cmd_minimize(int argc, char **argv);		     /* minimize.c */
+int ff_cmd_random(int argc, char **argv);		     /* random.c */
+int ff_cmd_expect(int argc, char **argv);		     /* verify.c */
+int ff_cmd_verify(int argc, char **argv, const char *argv0); /* verify.c */
 
 int main(int argc, char **argv)
 {
@@ -640,6 +707,10 @@ int main(int argc, char **argv)
 		return ff_cmd_minimize(argc - 2, argv + 2);
 	if (strcmp(cmd, "random") == 0)
 		return ff_cmd_random(argc - 2, argv + 2);
+	if (strcmp(cmd, "expect") == 0)
+		return ff_cmd_expect(argc - 2, argv + 2);
+	if (strcmp(cmd, "verify") == 0)
+		return ff_cmd_verify(argc - 2, argv + 2, argv[0]);
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
 		usage(NULL);
 		return 0;

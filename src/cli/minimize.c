@@ -8,8 +8,10 @@
  * the one every smaller candidate must break too (src/harness/minimize.c does the
  * delta debugging).  The result is a text trace ready for
  * corpus/regressions/, headed "# expect: I_X" (plus " with bugs=LIST" when
- * knobs are on, from --bugs or FOLIOFUZZ_BUGS).  scripts/minimize.sh adds
- * the byte-level stage around it.
+ * knobs are on, from --bugs or FOLIOFUZZ_BUGS; or " finding=F fix=K"
+ * when, with --no-suppress and no knobs, the failure is the known finding
+ * F).  `foliofuzz verify` runs that line (include/foliofuzz/expect.h).
+ * scripts/minimize.sh adds the byte-level stage around it.
  *
  * Exit: 0 with the minimized trace written; 2 on bad usage, an unreadable
  * or malformed IN, an unknown knob, or an IN that breaks no invariant.
@@ -123,8 +125,8 @@ static int parse_bugs(const char *list, uint64_t *bugs)
 }
 
 static int write_trace(const char *out, const struct ff_prog *prog,
-		       const struct ff_target *t, int inv, const char *bugs,
-		       const char *in, size_t before)
+		       const struct ff_target *t, int inv, int finding,
+		       const char *bugs, const char *in, size_t before)
 {
 	FILE *f = out ? fopen(out, "w") : stdout;
 
@@ -136,7 +138,10 @@ static int write_trace(const char *out, const struct ff_prog *prog,
 	if (t != &ff_targets[0])
 		fprintf(f, "# target: %s\n", t->name);
 	fprintf(f, "# expect: %s", ff_invs[inv].id);
-	if (bugs && *bugs)
+	if (finding != FF_FINDING_NONE)
+		fprintf(f, " finding=%s fix=%s", ff_findings[finding].id,
+			ff_findings[finding].fix);
+	else if (bugs && *bugs)
 		fprintf(f, " with bugs=%s", bugs);
 	fprintf(f, "\n# minimized by foliofuzz minimize from %s (%zu ops)\n",
 		in, before);
@@ -162,7 +167,7 @@ int ff_cmd_minimize(int argc, char **argv)
 	struct ff_min_inv m;
 	struct ff_prog prog;
 	FILE *devnull;
-	int rc;
+	int rc, finding;
 
 	ff_run_opts_default(&o);
 	for (int i = 0; i < argc; i++) {
@@ -239,7 +244,21 @@ int ff_cmd_minimize(int argc, char **argv)
 	fprintf(stderr,
 		"foliofuzz minimize: %s: %s, %zu ops -> %zu ops (%zu runs)\n",
 		in, ff_invs[res.inv].id, st.ops_before, st.ops_after, st.tries);
-	rc = write_trace(out, &prog, t, res.inv, bugs, in, st.ops_before);
+	/* With --no-suppress the failure may be a known finding: the
+	 * result then says so ("I_X finding=F fix=K", expect.h), as a
+	 * suppressed run of it stops at that finding. */
+	finding = FF_FINDING_NONE;
+	if (!o.suppress && !(bugs && *bugs)) {
+		struct ff_result r;
+
+		o.suppress = 1;
+		ff_run(&o, &prog, &r);
+		if (r.finding != FF_FINDING_NONE &&
+		    ff_findings[r.finding].inv == res.inv)
+			finding = r.finding;
+	}
+	rc = write_trace(out, &prog, t, res.inv, finding, bugs, in,
+			 st.ops_before);
 out:
 	ff_prog_free(&prog);
 	fclose(devnull);

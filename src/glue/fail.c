@@ -1,8 +1,8 @@
 /*
  * fail.c - the glue's failure recording: the first broken invariant of an
  * input goes into the current world's failure record; a VM_BUG leaves the
- * running op through the jump target the runner set.  Also the invariant
- * and finding tables built from invariants.def and findings.def.
+ * running op through the jump target the runner set.  The invariant and
+ * finding tables are in tables.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,26 +13,6 @@
 #include "foliofuzz/fail.h"
 #include "foliofuzz/glue.h"
 #include "foliofuzz/world.h"
-
-const struct ff_inv_info ff_invs[FF_NR_INVS] = {
-#define X(id, stmt, kernel) { #id, stmt, kernel },
-#include "foliofuzz/invariants.def"
-#undef X
-};
-
-const struct ff_finding_info ff_findings[FF_NR_FINDINGS] = {
-#define X(id, inv, fix, what) { #id, inv, #fix, what },
-#include "foliofuzz/findings.def"
-#undef X
-};
-
-int ff_inv_lookup(const char *name)
-{
-	for (int i = 0; i < FF_NR_INVS; i++)
-		if (strcmp(ff_invs[i].id, name) == 0)
-			return i;
-	return FF_INV_NONE;
-}
 
 static void record(int inv, const struct page *page, const char *fmt,
 		   va_list ap)

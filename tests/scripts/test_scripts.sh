@@ -7,8 +7,9 @@
 #
 # Checks: duration parsing (scripts/lib.sh ff_duration); fuzz.sh argument
 # errors, an unknown bug knob (asked of the CLI), and the engine command
-# lines it would run (--dry-run); the options file parser; minimize.sh
-# refusing partial state; usage errors of the other scripts.
+# lines it would run (--dry-run); the options file parser; ff_classify's
+# signature of a failing trace; minimize.sh refusing partial state; usage
+# errors of the other scripts.
 set -u
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -133,6 +134,15 @@ mkdir -p "$tmp/out3.partial"
 expect_rc 2 "partial dir left" scripts/minimize.sh corpus -o "$tmp/out3"
 expect_rc 2 "minimize without a mode" scripts/minimize.sh
 expect_rc 2 "minimize, missing crash" scripts/minimize.sh --crash "$tmp/no_such_file"
+
+# ---- ff_classify reads `run --summary` ---------------------------------------
+
+got=$(ff_classify corpus/regressions/type_not_reset_on_free.trace ops type_not_reset_on_free)
+[ "$got" = "I_FREE_BAD_PAGE put -" ] && ok ||
+	bad "ff_classify of a knob trace = '$got', want 'I_FREE_BAD_PAGE put -'"
+got=$(ff_classify corpus/regressions/md_list_poison.trace memdesc md_list_poison)
+[ "${got% -}" = "I_MEMDESC put" ] && ok ||
+	bad "ff_classify of a memdesc knob trace = '$got', want 'I_MEMDESC put -'"
 
 # ---- the other scripts: usage errors ---------------------------------------
 

@@ -5,15 +5,18 @@
  * "# expect:" line names an invariant (or ASAN) "with bugs=<knob>", and a
  * fuzz target that exists.  Each finding must have
  * corpus/regressions/<id>.trace expecting its invariant with finding=<id>
- * and fix=<its fix knob>, and that fix knob must exist.  CMake turns those
- * lines into the two-way tests; this test makes sure none is missing.
+ * and fix=<its fix knob>, and that fix knob must exist.  The lines are read
+ * by the one parser (src/harness/expect.c); `foliofuzz verify` runs them
+ * (one regress test per trace); this test makes sure none is missing.
  *
  * usage: test_knobs SOURCE_DIR
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "foliofuzz/bugs.h"
+#include "foliofuzz/expect.h"
 #include "foliofuzz/fail.h"
 #include "foliofuzz/harness.h"
 
@@ -29,24 +32,18 @@ static void check(int cond, const char *what, const char *name)
 	}
 }
 
-/* The "# expect:" line of a regression trace, or "" if none. */
-static void expect_line(const char *dir, const char *name, char *out, size_t n)
+/* The expectation of corpus/regressions/NAME.trace, through the one
+ * parser (expect.h); false, with the error printed, when it has none. */
+static bool expectation(const char *dir, const char *name, struct ff_expect *e)
 {
-	char path[1024], line[512];
-	FILE *f;
+	char path[1024], err[2048];
 
-	out[0] = 0;
 	snprintf(path, sizeof(path), "%s/corpus/regressions/%s.trace", dir,
 		 name);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "# expect:", 9) == 0) {
-			snprintf(out, n, "%s", line + 9);
-			break;
-		}
-	fclose(f);
+	if (ff_expect_read(path, e, err, sizeof(err)) == 0)
+		return true;
+	printf("%s\n", err);
+	return false;
 }
 
 static int bug_index(const char *name)
@@ -59,7 +56,7 @@ static int bug_index(const char *name)
 
 int main(int argc, char **argv)
 {
-	char exp[512], want[256];
+	struct ff_expect e;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_knobs SOURCE_DIR\n");
@@ -72,22 +69,20 @@ int main(int argc, char **argv)
 		      "its target is not a fuzz target", k->name);
 		if (strncmp(k->name, "fix_", 4) == 0)
 			continue;
-		expect_line(argv[1], k->name, exp, sizeof(exp));
-		snprintf(want, sizeof(want), " with bugs=%s", k->name);
-		check(strstr(exp, want) != NULL,
+		check(expectation(argv[1], k->name, &e) &&
+			      e.kind == FF_EXPECT_BUG && ((e.mask >> b) & 1),
 		      "no corpus/regressions/<knob>.trace expecting it",
 		      k->name);
 	}
 	for (int i = 0; i < FF_NR_FINDINGS; i++) {
 		const struct ff_finding_info *fd = &ff_findings[i];
+		int fix = bug_index(fd->fix);
 
-		expect_line(argv[1], fd->id, exp, sizeof(exp));
-		snprintf(want, sizeof(want), " %s finding=%s fix=%s",
-			 ff_invs[fd->inv].id, fd->id, fd->fix);
-		check(strstr(exp, want) != NULL,
+		check(expectation(argv[1], fd->id, &e) &&
+			      e.kind == FF_EXPECT_FINDING && e.finding == i &&
+			      e.inv == fd->inv && e.fix == fix,
 		      "no corpus/regressions/<id>.trace expecting it", fd->id);
-		check(bug_index(fd->fix) >= 0, "its fix knob does not exist",
-		      fd->id);
+		check(fix >= 0, "its fix knob does not exist", fd->id);
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
