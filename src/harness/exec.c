@@ -137,6 +137,8 @@ static const char *errno_name(int rc)
 		return "-ENOENT";
 	case EEXIST:
 		return "-EEXIST";
+	case EOPNOTSUPP:
+		return "-EOPNOTSUPP"; /* the reserved op */
 	case 1:
 		return "VM_BUG";
 	default:
