@@ -3,7 +3,7 @@
 #
 # The OSS-Fuzz contract: compile with $CC $CFLAGS, link each fuzz target
 # with $CXX $CXXFLAGS $LIB_FUZZING_ENGINE (libFuzzer, AFL++ or honggfuzz),
-# and put in $OUT, for each target T of CMakeLists.txt's FF_FUZZ_TARGETS:
+# and put in $OUT, for each target T that `foliofuzz targets` lists:
 #   T                  the fuzz target (fuzz/T.c + the model and harness)
 #   T_seed_corpus.zip  corpus/T/*.trace encoded to bytes for target T
 #                      (zip, or python3's zipfile where zip is missing)
@@ -19,12 +19,12 @@ rm -rf "$work"
 mkdir -p "$work/obj" "$work/seeds" "$OUT"
 
 core=$(ls src/mm/*.c src/fs/*.c src/lib/*.c src/harness/*.c 2>/dev/null)
-targets=$(sed -nE 's/^set\(FF_FUZZ_TARGETS ([^)]*)\).*/\1/p' CMakeLists.txt)
-[ -n "$targets" ] || { echo "build.sh: no FF_FUZZ_TARGETS in CMakeLists.txt" >&2; exit 1; }
 std="-std=c11 -fno-strict-aliasing -Iinclude -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION=1"
 
-# The host tool.
+# The host tool, which also lists the targets (the first column).
 ${CC} -O1 $std $core src/cli/*.c -o "$work/foliofuzz"
+targets=$("$work/foliofuzz" targets | cut -f1)
+[ -n "$targets" ] || { echo "build.sh: 'foliofuzz targets' listed no target" >&2; exit 1; }
 
 # The model and harness, once, in parallel.
 for f in $core; do

@@ -8,7 +8,8 @@
 # Emulated: CC=clang CXX=clang++, CFLAGS/CXXFLAGS with
 # -fsanitize=address,fuzzer-no-link, LIB_FUZZING_ENGINE=-fsanitize=fuzzer,
 # SRC (holding a link to this checkout as foliofuzz), WORK and OUT in a
-# temp dir.  Then, for every target T of CMakeLists.txt's FF_FUZZ_TARGETS:
+# temp dir.  Then, for every target T that `foliofuzz targets` lists (the
+# host tool build.sh built):
 # $OUT/T is executable, T_seed_corpus.zip holds one input per
 # corpus/T/*.trace, T.dict exists, and T runs the unzipped seed corpus
 # with -runs=0 and its dictionary (libFuzzer parses the dictionary and
@@ -73,7 +74,9 @@ check() { # what, condition...
 	return 1
 }
 
-for t in $(ff_targets); do
+targets=$(FF_CLI=$tmp/work/foliofuzz-build/foliofuzz ff_targets) ||
+	ff_die 1 "build.sh's host tool does not list the targets"
+for t in $targets; do
 	out=$tmp/out
 	check "$out/$t is an executable" test -x "$out/$t" || continue
 	check "$out/${t}_seed_corpus.zip exists" test -f "$out/${t}_seed_corpus.zip" || continue

@@ -43,8 +43,10 @@ profdata=$(command -v "llvm-profdata-$ver" || command -v llvm-profdata) ||
 llvm_cov=$(command -v "llvm-cov-$ver" || command -v llvm-cov) ||
 	ff_die 1 "llvm-cov not found (Debian: llvm-$ver)"
 
-mapfile -t targets < <(ff_targets)
-build=(foliofuzz)
+ff_build coverage foliofuzz
+mapfile -t targets < <(FF_CLI=build/coverage/bin/foliofuzz ff_targets)
+[ ${#targets[@]} -gt 0 ] || ff_die 1 "'build/coverage/bin/foliofuzz targets' listed no fuzz target"
+build=()
 for t in "${targets[@]}"; do
 	build+=("fuzz_${t}_replay" "corpus_$t")
 done

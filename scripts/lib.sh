@@ -3,7 +3,8 @@
 #   ff_die CODE MSG...        message on stderr, exit CODE
 #   ff_need CMD PKG           install Debian package PKG if CMD is missing
 #   ff_duration STR           90, 90s, 10m, 1h, 2d -> seconds on stdout
-#   ff_targets                the fuzz targets (CMakeLists.txt FF_FUZZ_TARGETS)
+#   ff_targets                the fuzz targets, one a line (`foliofuzz targets`)
+#   ff_is_target NAME         true when NAME is one of them
 #   ff_build PRESET TGT...    configure PRESET if needed, build targets
 #   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
 #   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
@@ -59,10 +60,25 @@ ff_duration() {
 	echo "$n"
 }
 
-# The fuzz targets are CMakeLists.txt's FF_FUZZ_TARGETS: fuzz/T.c with a
-# corpus, a dictionary and a replay driver (fuzz/null.c is a baseline).
+# The fuzz targets: the first column of `foliofuzz targets` (NAME NR_OPS
+# DIFFERENTIAL DOC; ctest unit/targets_list keeps it equal to
+# CMakeLists.txt's FF_FUZZ_TARGETS).  The CLI is $FF_CLI, else
+# build/asan/bin/foliofuzz, built first when it is missing.  Prints
+# nothing and returns 1 when the CLI cannot list them.
 ff_targets() {
-	sed -nE 's/^set\(FF_FUZZ_TARGETS ([^)]*)\).*/\1/p' CMakeLists.txt | tr ' ' '\n' | grep .
+	local cli=${FF_CLI:-build/asan/bin/foliofuzz}
+	if [ ! -x "$cli" ]; then
+		if [ -n "${FF_CLI:-}" ]; then
+			echo "$FF_NAME: FF_CLI=$cli is not an executable" >&2
+			return 1
+		fi
+		ff_say "building $cli to list the fuzz targets" >&2
+		(ff_build asan foliofuzz) || return 1
+	fi
+	"$cli" targets | cut -f1 | grep . || {
+		echo "$FF_NAME: '$cli targets' listed no target" >&2
+		return 1
+	}
 }
 
 ff_is_target() {

@@ -37,14 +37,16 @@ esac
 	exit 2
 }
 
-mapfile -t targets < <(ff_targets)
-build_targets=(foliofuzz)
+ff_build "$preset" foliofuzz
+bin=build/$preset/bin
+cli=$bin/foliofuzz
+mapfile -t targets < <(FF_CLI=$cli ff_targets)
+[ ${#targets[@]} -gt 0 ] || ff_die 1 "'$cli targets' listed no fuzz target"
+build_targets=()
 for t in "${targets[@]}"; do
 	build_targets+=("fuzz_${t}_replay" "corpus_$t")
 done
 ff_build "$preset" "${build_targets[@]}"
-bin=build/$preset/bin
-cli=$bin/foliofuzz
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 unset FOLIOFUZZ_BUGS
 
