@@ -6,6 +6,7 @@
 #   ff_targets                the fuzz targets, one a line (`foliofuzz targets`)
 #   ff_is_target NAME         true when NAME is one of them
 #   ff_build PRESET TGT...    configure PRESET if needed, build targets
+#   ff_benchstat CMD ARGS...  scripts/benchstat.py: the measurement arithmetic
 #   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
 #   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
 #   ff_is_crash_input NAME    true for crash inputs, false for sidecars
@@ -105,6 +106,13 @@ ff_build() {
 		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
 	fi
 	rm -f "$log"
+}
+
+# Medians, survival curves, ratios and tables of bench.sh, bugbench.sh
+# and plot.sh: scripts/benchstat.py (Python 3, standard library only).
+ff_benchstat() {
+	ff_need python3 python3
+	python3 scripts/benchstat.py "$@"
 }
 
 # fuzz/T.options is OSS-Fuzz's INI format: "[libfuzzer]" then "key = value".
