@@ -22,52 +22,32 @@
 # Runs one thing at a time (one core).  Writes DIR/cli.tsv,
 # DIR/libfuzzer.tsv and DIR/bench.md (the tables, also printed), default
 # DIR work/bench.  Exit 0, 1 when a run failed, 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble bench.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=bench.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "bench.sh: $*" >&2
-	cat >&2 <<EOF
-usage: scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
+FF_USAGE="usage: scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
                         [--presets LIST|none] [--no-sweep] [--max-len N]
                         [--out DIR] [--no-build]
-targets: $(ff_targets | tr '\n' ' ')
-EOF
-	exit 2
-}
+targets: @TARGETS@"
+usage() { ff_usage "$@"; }
 
 time_s=20 bench_s=2 targets='' presets=release,asan sweep=1 max_len=4096
 out=work/bench build=1
 while [ $# -gt 0 ]; do
-	opt=$1 val=
-	case $opt in
-	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	esac
-	case $opt in
-	--time | --bench-seconds | --targets | --presets | --max-len | --out)
-		if [ -z "$val" ]; then
-			[ $# -ge 2 ] || usage "$opt needs a value"
-			val=$2
-			shift
-		fi
-		;;
-	esac
-	case $opt in
-	--time) time_s=$val ;;
-	--bench-seconds) bench_s=$val ;;
-	--targets) targets=$val ;;
-	--presets) presets=$val ;;
-	--max-len) max_len=$val ;;
-	--out) out=$val ;;
+	ff_opt "--time --bench-seconds --targets --presets --max-len --out" "$@" ||
+		usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	--time) time_s=$FF_VAL ;;
+	--bench-seconds) bench_s=$FF_VAL ;;
+	--targets) targets=$FF_VAL ;;
+	--presets) presets=$FF_VAL ;;
+	--max-len) max_len=$FF_VAL ;;
+	--out) out=$FF_VAL ;;
 	--no-sweep) sweep= ;;
 	--no-build) build= ;;
 	-h | --help) usage ;;
-	*) usage "unknown argument: $opt" ;;
+	*) usage "unknown argument: $FF_OPT" ;;
 	esac
-	shift
 done
 
 if [ "$time_s" != 0 ]; then

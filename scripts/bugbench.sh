@@ -41,52 +41,32 @@
 # fraction of trials still searching over time, per engine/start, all
 # knobs together and per knob), and DIR/runs/ (each trial's log and
 # crash).  Exit 0, 1 when an engine failed to run, 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble bugbench.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=bugbench.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "bugbench.sh: $*" >&2
-	cat >&2 <<EOF
-usage: scripts/bugbench.sh [--trials N] [--time S] [--engines libfuzzer,afl,random]
+FF_USAGE="usage: scripts/bugbench.sh [--trials N] [--time S] [--engines libfuzzer,afl,random]
                            [--knobs LIST] [--start seeds,empty] [--out DIR]
-                           [--random-len L] [--no-build] [--report]
-EOF
-	exit 2
-}
+                           [--random-len L] [--no-build] [--report]"
+usage() { ff_usage "$@"; }
 
 trials=5 time_arg=300 engines=libfuzzer,afl,random knobs='' starts=seeds,empty
 out=work/bugbench rlen=64 build=1 report_only=
 while [ $# -gt 0 ]; do
-	opt=$1 val=
-	case $opt in
-	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	esac
-	case $opt in
-	--trials | --time | --engines | --knobs | --start | --out | --random-len)
-		if [ -z "$val" ]; then
-			[ $# -ge 2 ] || usage "$opt needs a value"
-			val=$2
-			shift
-		fi
-		;;
-	esac
-	case $opt in
-	--trials) trials=$val ;;
-	--time) time_arg=$val ;;
-	--engines) engines=$val ;;
-	--knobs) knobs=$val ;;
-	--start) starts=$val ;;
-	--out) out=$val ;;
-	--random-len) rlen=$val ;;
+	ff_opt "--trials --time --engines --knobs --start --out --random-len" "$@" ||
+		usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	--trials) trials=$FF_VAL ;;
+	--time) time_arg=$FF_VAL ;;
+	--engines) engines=$FF_VAL ;;
+	--knobs) knobs=$FF_VAL ;;
+	--start) starts=$FF_VAL ;;
+	--out) out=$FF_VAL ;;
+	--random-len) rlen=$FF_VAL ;;
 	--no-build) build= ;;
 	--report) report_only=1 ;;
 	-h | --help) usage ;;
-	*) usage "unknown argument: $opt" ;;
+	*) usage "unknown argument: $FF_OPT" ;;
 	esac
-	shift
 done
 
 [[ $trials =~ ^[1-9][0-9]*$ ]] || usage "--trials wants a positive number, not '$trials'"

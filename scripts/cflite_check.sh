@@ -15,11 +15,7 @@
 # with -runs=0 and its dictionary (libFuzzer parses the dictionary and
 # runs every seed once) and exits 0.  --keep keeps the temp dir.
 # Exit: 0 when all of that holds, 1 otherwise.
-set -uo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=cflite_check.sh
-. scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble cflite_check.sh || exit 1
 
 keep=
 case ${1:-} in

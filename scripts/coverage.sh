@@ -16,11 +16,7 @@
 # Writes build/coverage/html/index.html and prints the line and branch
 # summary of the model and harness sources (src/mm, src/fs, src/lib,
 # src/harness).  Exit: 0, 1 when a tool fails, 2 on bad usage.
-set -uo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=coverage.sh
-. scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble coverage.sh || exit 1
 
 dirs=()
 for a in "$@"; do

@@ -11,34 +11,24 @@
 # was resumed).  For an AFL++ campaign it also runs afl-plot on each
 # instance into WORKDIR/afl-plot/NAME/.  gnuplot is installed from Debian
 # when missing.  Exit: 0, 1 when gnuplot fails, 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble plot.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=plot.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "plot.sh: $*" >&2
-	echo "usage: scripts/plot.sh WORKDIR [-o OUT.png]" >&2
-	exit 2
-}
+FF_USAGE="usage: scripts/plot.sh WORKDIR [-o OUT.png]"
+usage() { ff_usage "$@"; }
 
 work= out=
 while [ $# -gt 0 ]; do
-	case $1 in
-	-o)
-		[ $# -ge 2 ] || usage "-o needs a file"
-		out=$2
-		shift
-		;;
+	ff_opt "-o" "$@" || usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	-o) out=$FF_VAL ;;
 	-h | --help) usage ;;
-	-*) usage "unknown option: $1" ;;
+	-*) usage "unknown option: $FF_OPT" ;;
 	*)
 		[ -z "$work" ] || usage "one work dir at a time"
-		work=${1%/}
+		work=${FF_OPT%/}
 		;;
 	esac
-	shift
 done
 [ -n "$work" ] || usage "which work dir?"
 data=$work/progress.tsv

@@ -17,11 +17,7 @@
 #                                      --no-suppress --bugs=K passes.
 # Exit: 0 when everything behaved, 1 naming every file that did not,
 # 2 on bad usage.
-set -uo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=replay.sh
-. scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble replay.sh || exit 1
 
 preset=asan
 case ${1:-} in
