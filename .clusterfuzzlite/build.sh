@@ -11,7 +11,9 @@
 #   T.options          fuzz/T.options, when there is one
 # No CMake: the sources are globbed as CMakeLists.txt does.  The seed
 # encoder (the foliofuzz CLI) is a host tool, built without $CFLAGS so it
-# needs no sanitizer or engine runtime.  Intermediate files go to $WORK.
+# needs no sanitizer or engine runtime.  As in the CMake build, only the
+# sources of fuzz/instrumented.txt get coverage instrumentation.
+# Intermediate files go to $WORK.
 # scripts/cflite_check.sh runs this outside Docker.
 cd "$SRC/foliofuzz"
 work=${WORK:-/tmp}/foliofuzz-build
@@ -26,12 +28,39 @@ ${CC} -O1 $std $core src/cli/*.c -o "$work/foliofuzz"
 targets=$("$work/foliofuzz" targets | cut -f1)
 [ -n "$targets" ] || { echo "build.sh: 'foliofuzz targets' listed no target" >&2; exit 1; }
 
-# The model and harness, once, in parallel.
+# Coverage feedback only from fuzz/instrumented.txt, as in the CMake
+# build: the other sources are compiled without -fsanitize=fuzzer-no-link
+# (libFuzzer), and AFL++'s compiler gets the list as its allowlist.
+mapfile -t globs < <(grep -v '^#' fuzz/instrumented.txt | grep .)
+instr=() plain=()
+: >"$work/afl-allowlist.txt"
 for f in $core; do
-	echo "$f"
-done | xargs -P "$(nproc)" -I{} sh -c \
-	'o=$1/obj/$(echo "$2" | tr / _).o; exec ${CC} ${CFLAGS} $3 -c "$2" -o "$o"' \
-	sh "$work" {} "$std"
+	hit=
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2053 # $g is a glob
+		[[ $f == $g ]] && hit=1
+	done
+	if [ -n "$hit" ]; then
+		instr+=("$f")
+		echo "src: $f" >>"$work/afl-allowlist.txt"
+	else
+		plain+=("$f")
+	fi
+done
+[ ${#instr[@]} -gt 0 ] || { echo "build.sh: fuzz/instrumented.txt matches no source" >&2; exit 1; }
+export AFL_LLVM_ALLOWLIST=$work/afl-allowlist.txt
+plain_cflags=$(echo " ${CFLAGS} " | sed -e 's/ -fsanitize=fuzzer-no-link / /g' -e 's/,fuzzer-no-link//g')
+
+# The model and harness, once, in parallel.
+compile() { # CFLAGS FILE...
+	local flags=$1
+	shift
+	printf '%s\n' "$@" | xargs -P "$(nproc)" -I{} sh -c \
+		'o=$1/obj/$(echo "$2" | tr / _).o; exec ${CC} $4 $3 -c "$2" -o "$o"' \
+		sh "$work" {} "$std" "$flags"
+}
+compile "${CFLAGS}" "${instr[@]}"
+[ ${#plain[@]} -eq 0 ] || compile "$plain_cflags" "${plain[@]}"
 
 for t in $targets; do
 	${CC} ${CFLAGS} $std -c "fuzz/$t.c" -o "$work/fuzz_$t.o"
