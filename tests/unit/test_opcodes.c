@@ -13,9 +13,11 @@
  *   (c) appending an op to a copy of each target changes the decoding of
  *       exactly the bytes of the slot it takes, which decoded to the
  *       reserved op before: inputs without that byte decode the same;
- *   (d) the reserved op is refused (-EOPNOTSUPP), changes no bit of the
- *       world, keeps the memdesc differential going, and prints as the
- *       text "reserved", which parses back to it.
+ *   (d) the reserved op is refused (-EOPNOTSUPP), leaves the world as it
+ *       was (the verbose state after it is the state before it), keeps
+ *       the memdesc differential going (a memdesc-only bug after it is
+ *       still found), and prints as the text "reserved", which parses
+ *       back to it.
  *
  * usage: test_opcodes          (prints "N passed, N failed"; exit 1 on any)
  */
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
 #include "check.h"
@@ -287,79 +290,149 @@ static void test_append(void)
 
 /* ---- (d) the reserved op in the executor and in text */
 
+/* Parses text into p (which must parse). */
+static bool parse(const char *text, struct ff_prog *p)
+{
+	char err[200];
+	int rc = ff_trace_parse(text, strlen(text), "d.trace", p, err,
+				sizeof(err));
+
+	return CHECK(rc == 0, "does not parse: %s\n%s", err, text);
+}
+
+/* Runs p; the verbose per-step output goes to *verbose (malloc'd). */
+static void run_verbose(const struct ff_prog *p, int differential,
+			uint64_t bugs, struct ff_result *res, char **verbose)
+{
+	struct ff_run_opts o;
+	size_t size = 0;
+	FILE *null = fopen("/dev/null", "w");
+
+	*verbose = NULL;
+	ff_run_opts_default(&o);
+	o.differential = differential;
+	o.cfg.bugs = bugs;
+	o.report = null;
+	o.verbose = open_memstream(verbose, &size);
+	if (!null || !o.verbose)
+		exit(2);
+	ff_run(&o, p, res);
+	fclose(o.verbose);
+	fclose(null);
+}
+
+/* The state a verbose step line and the rows after it show: from its
+ * "  [live" to the next "step " line.  NULL when there is no step k. */
+static char *step_state(const char *verbose, unsigned k)
+{
+	char head[32];
+	const char *at, *end;
+	char *out;
+
+	snprintf(head, sizeof(head), "step %u: ", k);
+	at = strstr(verbose, head);
+	if (!at || !(at = strstr(at, "  [live")))
+		return NULL;
+	end = strstr(at, "\nstep ");
+	end = end ? end : at + strlen(at);
+	out = malloc((size_t)(end - at) + 1);
+	if (!out)
+		exit(2);
+	memcpy(out, at, (size_t)(end - at));
+	out[end - at] = 0;
+	return out;
+}
+
 static void test_reserved_op(void)
 {
-	static const struct ff_op alloc = { FF_OP_ALLOC, { 2, 0, 0, 0 } };
-	static const struct ff_op reserved = { FF_OP_RESERVED, { 0 } };
-	struct ff_config cfg;
-	struct ff_world *w;
-	struct page *before;
-	int rc;
+	static const char prog[] = "alloc order=2 kind=anon obj=0 index=0\n"
+				   "reserved\n"
+				   "get h=0\n"
+				   "reserved\n"
+				   "map h=0 vma=0 first=1 nr=2\n"
+				   "reserved\n"
+				   "unmap h=0 vma=0 first=1 nr=2\n"
+				   "put h=0\n";
+	struct ff_result res;
+	struct ff_prog p;
+	char *verbose;
 
-	ff_config_default(&cfg);
-	w = ff_world_create(&cfg);
-	ff_exec_step(w, &alloc, true);
-	CHECK(w->nr_objs == 1, "alloc order=2 made %u objects", w->nr_objs);
-	before = malloc(w->nr_memmap * sizeof(*before));
-	if (!before)
-		exit(2);
-	memcpy(before, w->memmap, w->nr_memmap * sizeof(*before));
-	rc = ff_exec_step(w, &reserved, true);
-	CHECK(rc == -EOPNOTSUPP, "the reserved op returned %d, want %d", rc,
-	      -EOPNOTSUPP);
-	CHECK(!ff_failed(), "the reserved op broke an invariant");
-	CHECK(memcmp(before, w->memmap, w->nr_memmap * sizeof(*before)) == 0 &&
-		      w->nr_objs == 1,
-	      "the reserved op changed the world");
-	free(before);
-	ff_world_destroy(w);
+	/* Refused, counted as refused, and invisible in the state: after
+	 * each reserved step (2, 4, 6) the world is as after the step
+	 * before it, in both representations. */
+	ff_prog_init(&p);
+	if (parse(prog, &p)) {
+		for (int diff = 0; diff <= 1; diff++) {
+			run_verbose(&p, diff, 0, &res, &verbose);
+			CHECK(res.inv == FF_INV_NONE && res.refused == 3 &&
+				      res.ok == 5,
+			      "differential %d: inv %d, %zu refused, %zu ok; "
+			      "want none, 3, 5",
+			      diff, res.inv, res.refused, res.ok);
+			CHECK(strstr(verbose,
+				     "step 2: reserved -> -EOPNOTSUPP") != NULL,
+			      "differential %d: the reserved op is not refused "
+			      "as -EOPNOTSUPP:\n%s",
+			      diff, verbose);
+			for (unsigned k = 2; k <= 6; k += 2) {
+				char *before = step_state(verbose, k - 1);
+				char *after = step_state(verbose, k);
 
-	/* In the memdesc representation too, and not as FF_UNSUPPORTED,
-	 * which would end the differential for the rest of the input. */
-	cfg.memdesc = 1;
-	w = ff_world_create(&cfg);
-	rc = ff_exec_step(w, &reserved, true);
-	CHECK(rc == -EOPNOTSUPP && !ff_failed(),
-	      "memdesc: the reserved op returned %d, want %d", rc, -EOPNOTSUPP);
-	ff_world_destroy(w);
-
-	/* Whole programs, with and without the memdesc differential: the
-	 * reserved op is counted as refused and nothing breaks. */
-	for (int diff = 0; diff <= 1; diff++) {
-		struct ff_run_opts o;
-		struct ff_result res;
-		struct ff_prog p;
-		char err[200];
-		static const char text[] = "alloc order=1 kind=anon\n"
-					   "reserved\n"
-					   "get h=0\n"
-					   "reserved\n"
-					   "put h=0\n";
-
-		ff_prog_init(&p);
-		rc = ff_trace_parse(text, sizeof(text) - 1, "r.trace", &p, err,
-				    sizeof(err));
-		if (!CHECK(rc == 0 && p.nr == 5, "reserved does not parse: %s",
-			   err))
-			continue;
-		ff_run_opts_default(&o);
-		o.differential = diff;
-		ff_run(&o, &p, &res);
-		CHECK(res.inv == FF_INV_NONE && res.refused == 2 && res.ok == 3,
-		      "differential %d: inv %d, %zu refused, %zu ok; want none, "
-		      "2, 3",
-		      diff, res.inv, res.refused, res.ok);
-		ff_prog_free(&p);
+				CHECK(before && after &&
+					      strstr(before, "[live 1") &&
+					      strcmp(before, after) == 0,
+				      "differential %d: step %u (reserved) "
+				      "changed the state:\n%s\n---\n%s",
+				      diff, k, before ? before : "(none)",
+				      after ? after : "(none)");
+				free(before);
+				free(after);
+			}
+			free(verbose);
+		}
 	}
+
+	/* The memdesc differential goes on past a reserved op: a bug only
+	 * the memdesc world shows, after it, is still found (were the op
+	 * unsupported there, that world would stop at it). */
+	{
+		uint64_t bugs = 0;
+		char err[200];
+		int want = ff_inv_lookup("I_MEMDESC");
+
+		CHECK(ff_bugs_parse("md_list_poison", &bugs, err,
+				    sizeof(err)) == 0,
+		      "md_list_poison: %s", err);
+		CHECK(want != FF_INV_NONE, "no invariant I_MEMDESC");
+		for (int reserved = 0; reserved <= 1; reserved++) {
+			const char *text =
+				reserved ?
+					"alloc order=0 kind=plain\n"
+					"reserved\nreserved\nput h=0\n" :
+					"alloc order=0 kind=plain\nput h=0\n";
+
+			if (!parse(text, &p))
+				continue;
+			run_verbose(&p, 1, bugs, &res, &verbose);
+			CHECK(res.inv == want,
+			      "md_list_poison %s reserved ops: inv %d, want "
+			      "I_MEMDESC (%d)",
+			      reserved ? "with" : "without", res.inv, want);
+			free(verbose);
+		}
+	}
+	ff_prog_free(&p);
 
 	/* Text: prints as "reserved" and parses back to it; every target
 	 * encodes it as its first reserved slot. */
 	{
-		struct ff_prog p, q;
+		static const struct ff_op reserved = { FF_OP_RESERVED, { 0 } };
+		struct ff_prog q;
 		char *buf = NULL, err[200];
 		size_t size = 0;
 		FILE *f = open_memstream(&buf, &size);
 		uint8_t byte;
+		int rc;
 
 		ff_prog_init(&p);
 		ff_prog_init(&q);
