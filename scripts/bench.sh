@@ -22,52 +22,32 @@
 # Runs one thing at a time (one core).  Writes DIR/cli.tsv,
 # DIR/libfuzzer.tsv and DIR/bench.md (the tables, also printed), default
 # DIR work/bench.  Exit 0, 1 when a run failed, 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble bench.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=bench.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "bench.sh: $*" >&2
-	cat >&2 <<EOF
-usage: scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
+FF_USAGE="usage: scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
                         [--presets LIST|none] [--no-sweep] [--max-len N]
                         [--out DIR] [--no-build]
-targets: $(ff_targets | tr '\n' ' ')
-EOF
-	exit 2
-}
+targets: @TARGETS@"
+usage() { ff_usage "$@"; }
 
 time_s=20 bench_s=2 targets='' presets=release,asan sweep=1 max_len=4096
 out=work/bench build=1
 while [ $# -gt 0 ]; do
-	opt=$1 val=
-	case $opt in
-	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	esac
-	case $opt in
-	--time | --bench-seconds | --targets | --presets | --max-len | --out)
-		if [ -z "$val" ]; then
-			[ $# -ge 2 ] || usage "$opt needs a value"
-			val=$2
-			shift
-		fi
-		;;
-	esac
-	case $opt in
-	--time) time_s=$val ;;
-	--bench-seconds) bench_s=$val ;;
-	--targets) targets=$val ;;
-	--presets) presets=$val ;;
-	--max-len) max_len=$val ;;
-	--out) out=$val ;;
+	ff_opt "--time --bench-seconds --targets --presets --max-len --out" "$@" ||
+		usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	--time) time_s=$FF_VAL ;;
+	--bench-seconds) bench_s=$FF_VAL ;;
+	--targets) targets=$FF_VAL ;;
+	--presets) presets=$FF_VAL ;;
+	--max-len) max_len=$FF_VAL ;;
+	--out) out=$FF_VAL ;;
 	--no-sweep) sweep= ;;
 	--no-build) build= ;;
 	-h | --help) usage ;;
-	*) usage "unknown argument: $opt" ;;
+	*) usage "unknown argument: $FF_OPT" ;;
 	esac
-	shift
 done
 
 if [ "$time_s" != 0 ]; then
@@ -114,14 +94,12 @@ fail=0
 
 # ---- the machine ------------------------------------------------------------
 
-cpu=$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
-mem=$(awk '/^MemTotal/ { printf("%.1f GiB", $2 / 1048576) }' /proc/meminfo)
 {
 	echo "# foliofuzz bench"
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- commit: $(git describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "- machine: $(nproc) CPUs ($cpu), $mem, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "- machine: $(ff_benchstat machine), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- compiler: $(clang --version 2>/dev/null | head -1)"
 	echo "- command: scripts/bench.sh --time $time_s --bench-seconds $bench_s --targets ${targets// /,} --presets $(tr ' ' , <<<"${presets:-none}")$([ -n "$sweep" ] || echo " --no-sweep") --max-len $max_len"
 	echo
@@ -170,26 +148,16 @@ if [ -n "$presets" ]; then
 		echo "process (one core, robust to a busy machine); per wall second in"
 		echo "cli.tsv.  check share = the part of the time spent checking."
 		echo
-		echo "| preset | target | pfns | len | checked steps/s | ns/step | us/program | unchecked ops/s | check share |"
-		echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-		awk -F'\t' 'NR > 1 {
-			share = $8 > 0 ? 100 * (1 - $7 / $8) : 0
-			printf "| %s | %s | %d | %d | %.2fM | %.0f | %.1f | %.2fM | %.0f%% |\n",
-				$1, $2, $3, $4, $7 / 1e6, $9, $9 * $4 / 1000, $8 / 1e6, share
-		}' "$out/cli.tsv"
+		ff_benchstat cli-table "$out/cli.tsv" || fail=1
 		echo
 	} >>"$out/bench.md"
 fi
 
 # ---- 2. libFuzzer exec/s against the null target ----------------------------
 
-printf 'target\tseconds\tmax_len\tcorpus_inputs\tcorpus_avg_bytes\texecs\texec_per_s\tpeak_rss_mb\tnull_execs\tnull_exec_per_s\tnull_peak_rss_mb\tratio\tcpu_s\texec_per_cpu_s\tnull_cpu_s\tnull_exec_per_cpu_s\tratio_cpu\n' >"$out/libfuzzer.tsv"
+ff_benchstat lf-row --header >"$out/libfuzzer.tsv"
 
-lf_stat() { # NAME LOG
-	sed -nE "s/^stat::$1:[[:space:]]*([0-9]+).*/\1/p" "$2" | tail -1
-}
-
-# Runs libFuzzer; LOG.cpu gets the CPU seconds (user + sys) it used.
+# Runs libFuzzer; LOG.time gets the CPU seconds it used, "USER SYS".
 lf_run() { # BINARY LOG DICT CORPUS_DIRS...
 	local bin=$1 log=$2 dict=$3 rc TIMEFORMAT='%U %S'
 	shift 3
@@ -198,7 +166,6 @@ lf_run() { # BINARY LOG DICT CORPUS_DIRS...
 	[ -f "$dict" ] && args+=(-dict="$dict")
 	{ time timeout -k 10 $((time_s + 120)) "$bin" "${args[@]}" "$@" >"$log" 2>&1; } 2>"$log.time"
 	rc=$?
-	awk '{ printf "%.3f\n", $1 + $2 }' "$log.time" >"$log.cpu"
 	grep -q '^Done [0-9]* runs' "$log"
 }
 
@@ -221,21 +188,10 @@ if [ "$time_s" != 0 ]; then
 			fail=1
 			continue
 		fi
-		n=$(find "$new" "$seeds" -type f | wc -l)
-		avg=$(find "$new" "$seeds" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", NR ? s / NR : 0 }')
-		e=$(lf_stat average_exec_per_sec "$tmp/$t.log")
-		ne=$(lf_stat average_exec_per_sec "$tmp/$t-null.log")
-		x=$(lf_stat number_of_executed_units "$tmp/$t.log")
-		nx=$(lf_stat number_of_executed_units "$tmp/$t-null.log")
-		c=$(cat "$tmp/$t.log.cpu") nc=$(cat "$tmp/$t-null.log.cpu")
-		ec=$(awk -v x="${x:-0}" -v c="$c" 'BEGIN { printf("%.0f", c > 0 ? x / c : 0) }')
-		nec=$(awk -v x="${nx:-0}" -v c="$nc" 'BEGIN { printf("%.0f", c > 0 ? x / c : 0) }')
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$time_s" "$max_len" "$n" "$avg" \
-			"$x" "$e" "$(lf_stat peak_rss_mb "$tmp/$t.log")" \
-			"$nx" "$ne" "$(lf_stat peak_rss_mb "$tmp/$t-null.log")" \
-			"$(awk -v a="${e:-0}" -v b="${ne:-0}" 'BEGIN { printf("%.4f", b > 0 ? a / b : 0) }')" \
-			"$c" "$ec" "$nc" "$nec" \
-			"$(awk -v a="$ec" -v b="$nec" 'BEGIN { printf("%.4f", b > 0 ? a / b : 0) }')" >>"$out/libfuzzer.tsv"
+		ff_benchstat lf-row --target "$t" --seconds "$time_s" --max-len "$max_len" \
+			--log "$tmp/$t.log" --null-log "$tmp/$t-null.log" \
+			--time-file "$tmp/$t.log.time" --null-time-file "$tmp/$t-null.log.time" \
+			--corpus "$new" "$seeds" >>"$out/libfuzzer.tsv" || fail=1
 	done
 	{
 		echo "## libFuzzer exec/s (asan preset: ASan+UBSan) against the null target"
@@ -246,12 +202,7 @@ if [ "$time_s" != 0 ]; then
 		echo "corpus loading included), then libFuzzer's own average_exec_per_sec (wall)."
 		echo "efficiency = target exec/s / null exec/s (per CPU second)."
 		echo
-		echo "| target | corpus at end (inputs, avg bytes) | exec/s (wall) | null exec/s (wall) | efficiency | peak RSS MB | null peak RSS MB |"
-		echo "|---|---|---:|---:|---:|---:|---:|"
-		awk -F'\t' 'NR > 1 {
-			printf "| %s | %d, %d | %d (%d) | %d (%d) | %.2f%% | %d | %d |\n",
-				$1, $4, $5, $14, $7, $16, $10, 100 * $17, $8, $11
-		}' "$out/libfuzzer.tsv"
+		ff_benchstat lf-table "$out/libfuzzer.tsv" || fail=1
 		echo
 	} >>"$out/bench.md"
 fi

@@ -41,52 +41,32 @@
 # fraction of trials still searching over time, per engine/start, all
 # knobs together and per knob), and DIR/runs/ (each trial's log and
 # crash).  Exit 0, 1 when an engine failed to run, 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble bugbench.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=bugbench.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "bugbench.sh: $*" >&2
-	cat >&2 <<EOF
-usage: scripts/bugbench.sh [--trials N] [--time S] [--engines libfuzzer,afl,random]
+FF_USAGE="usage: scripts/bugbench.sh [--trials N] [--time S] [--engines libfuzzer,afl,random]
                            [--knobs LIST] [--start seeds,empty] [--out DIR]
-                           [--random-len L] [--no-build] [--report]
-EOF
-	exit 2
-}
+                           [--random-len L] [--no-build] [--report]"
+usage() { ff_usage "$@"; }
 
 trials=5 time_arg=300 engines=libfuzzer,afl,random knobs='' starts=seeds,empty
 out=work/bugbench rlen=64 build=1 report_only=
 while [ $# -gt 0 ]; do
-	opt=$1 val=
-	case $opt in
-	--*=*) val=${opt#*=} opt=${opt%%=*} ;;
-	esac
-	case $opt in
-	--trials | --time | --engines | --knobs | --start | --out | --random-len)
-		if [ -z "$val" ]; then
-			[ $# -ge 2 ] || usage "$opt needs a value"
-			val=$2
-			shift
-		fi
-		;;
-	esac
-	case $opt in
-	--trials) trials=$val ;;
-	--time) time_arg=$val ;;
-	--engines) engines=$val ;;
-	--knobs) knobs=$val ;;
-	--start) starts=$val ;;
-	--out) out=$val ;;
-	--random-len) rlen=$val ;;
+	ff_opt "--trials --time --engines --knobs --start --out --random-len" "$@" ||
+		usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	--trials) trials=$FF_VAL ;;
+	--time) time_arg=$FF_VAL ;;
+	--engines) engines=$FF_VAL ;;
+	--knobs) knobs=$FF_VAL ;;
+	--start) starts=$FF_VAL ;;
+	--out) out=$FF_VAL ;;
+	--random-len) rlen=$FF_VAL ;;
 	--no-build) build= ;;
 	--report) report_only=1 ;;
 	-h | --help) usage ;;
-	*) usage "unknown argument: $opt" ;;
+	*) usage "unknown argument: $FF_OPT" ;;
 	esac
-	shift
 done
 
 [[ $trials =~ ^[1-9][0-9]*$ ]] || usage "--trials wants a positive number, not '$trials'"
@@ -219,8 +199,11 @@ printf 'knob\ttarget\texpected\tengine\tstart\ttrial\tseed\tlimit_s\tfound\ttime
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}abort_on_error=1:symbolize=0
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}:symbolize=0
 
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+now() { date +%s%N; } # nanoseconds
+elapsed() { # T0 T1 (now): seconds between them, to the millisecond
+	local ms=$((($2 - $1) / 1000000))
+	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
 
 # The id a log reports: the invariant, ASAN, or another sanitizer/engine
 # failure; empty when nothing crashed.
@@ -386,54 +369,15 @@ else
 fi
 
 # ---- the table ---------------------------------------------------------------
+#
+# benchstat.py summary: median over all trials, a trial that did not find
+# the bug counting as +inf (censored), min and max over the trials that did.
 
-# Sorted by group then time, not-found as +inf: the median is the middle.
-summary() {
-	tail -n +2 "$tsv" |
-		awk -F'\t' -v OFS='\t' '{ print $1, $4, $5, ($9 == 1 ? $10 : 1e18), $9, $12, $11, $3, $8 }' |
-		sort -t$'\t' -k1,1 -k2,2 -k3,3 -k4,4g |
-		awk -F'\t' '
-		function fmt(v) { return v >= 1e17 ? "-" : sprintf("%.2f", v) }
-		function flush(   m, lo, hi, med, fa, i) {
-			if (key == "")
-				return
-			# median over all trials, not-found = +inf (censored)
-			if (n % 2)
-				med = t[(n + 1) / 2]
-			else
-				med = (t[n / 2] >= 1e17 || t[n / 2 + 1] >= 1e17) ? 1e18 : (t[n / 2] + t[n / 2 + 1]) / 2
-			lo = found ? t[1] : 1e18
-			hi = found ? t[found] : 1e18
-			mtxt = med >= 1e17 ? ("> " lim) : fmt(med)
-			fatxt = nfa ? (nfa " (" fas ")") : "0"
-			printf("| %s | %s | %s | %s | %s | %s | %s | %d/%d | %s |\n", kn, ex, eng, st,
-				mtxt, fmt(lo), fmt(hi), found, n, fatxt)
-		}
-		{
-			k = $1 "|" $2 "|" $3
-			if (k != key) {
-				flush()
-				key = k; n = 0; found = 0; nfa = 0; fas = ""
-				kn = $1; eng = $2; st = $3; ex = $8; lim = $9
-			}
-			t[++n] = $4
-			if ($5 == 1)
-				found++
-			if ($6 == 1) {
-				nfa++
-				if (index(" " fas " ", " " $7 " ") == 0)
-					fas = fas (fas == "" ? "" : " ") $7
-			}
-		}
-		END { flush() }'
-}
-
-cpu=$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
 {
 	echo "# foliofuzz bugbench: time to bug"
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "- machine: $(nproc) CPUs ($cpu), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+	echo "- machine: $(ff_benchstat machine)"
 	[ -n "$report_only" ] && echo "- remade with --report from $tsv ($(($(wc -l <"$tsv") - 1)) trials); their parameters:"
 	echo "- command: scripts/bugbench.sh --trials $trials --time $limit --engines $(tr ' ' , <<<"${run_engines[*]}") --start $(tr ' ' , <<<"$starts" | sed 's/,$//') --knobs $(tr ' ' , <<<"${run_knobs[*]}") --random-len $rlen"
 	echo
@@ -443,9 +387,7 @@ cpu=$(sed -nE 's/^model name[[:space:]]*: *//p' /proc/cpuinfo | head -1)
 	echo "max over the trials that found it.  A false alarm is a crash with"
 	echo "another id; it ends that trial as not found."
 	echo
-	echo "| knob | expect | engine | start | median s | min s | max s | found | false alarms |"
-	echo "|---|---|---|---|---:|---:|---:|---:|---|"
-	summary
+	ff_benchstat summary "$tsv" || failed=1
 	echo
 } >"$out/summary.md"
 
@@ -457,25 +399,14 @@ plot() {
 		ff_say "gnuplot is missing (Debian: apt-get install gnuplot-nox): no survival plot" >&2
 		return
 	fi
-	# One block per engine/start (and per knob): "t fraction still searching".
-	survival() { # AWK-FILTER
-		tail -n +2 "$tsv" | awk -F'\t' "$1" | sort -g |
-			awk -v lim="$limit" '
-			{ v[++n] = $1 }
-			END {
-				left = n
-				printf "0.01 1\n"
-				for (i = 1; i <= n; i++) {
-					if (v[i] >= 1e17)
-						break
-					t = v[i] < 0.01 ? 0.01 : v[i]
-					left--
-					printf "%g %g\n", t, n ? left / n : 0
-				}
-				printf "%g %g\n\n\n", lim, n ? left / n : 0
-			}'
+	# One block per engine/start (and per knob): "t fraction still
+	# searching"; benchstat.py names the blocks in the order it wrote them.
+	groups=$(ff_benchstat survival "$tsv" --limit "$limit" --out "$dat") || {
+		ff_say "benchstat.py survival failed: no survival plot" >&2
+		return
 	}
-	groups=$(tail -n +2 "$tsv" | cut -f4,5 | sort -u | tr '\t' '/')
+	ks=$(ff_benchstat survival "$tsv" --limit "$limit" --per-knob \
+		--out "$out/survival-knobs.dat" | cut -f1 | uniq) || return
 	# Colour by engine, dashes by start: readable in print too.
 	style() {
 		local c='#555555' d=1
@@ -487,16 +418,6 @@ plot() {
 		[ "${1#*/}" = empty ] && d=2
 		printf "lw 2 lc rgb '%s' dt %d" "$c" "$d"
 	}
-	: >"$dat"
-	for g in $groups; do
-		survival "\$4 \"/\" \$5 == \"$g\" { print (\$9 == 1 ? \$10 : 1e18) }" >>"$dat"
-	done
-	ks=$(tail -n +2 "$tsv" | cut -f1 | sort -u)
-	for k in $ks; do
-		for g in $groups; do
-			survival "\$1 == \"$k\" && \$4 \"/\" \$5 == \"$g\" { print (\$9 == 1 ? \$10 : 1e18) }" >>"$out/survival-knobs.dat"
-		done
-	done 2>/dev/null
 	{
 		echo "set terminal pngcairo size 900,560 font ',11'"
 		echo "set termoption noenhanced"
@@ -549,11 +470,9 @@ plot() {
 		done
 		echo "unset multiplot"
 	} >"$out/survival-knobs.gp"
-	rm -f "$out/survival-knobs.dat.tmp"
 	gnuplot "$gp" && gnuplot "$out/survival-knobs.gp" ||
 		ff_say "gnuplot failed ($gp)" >&2
 }
-rm -f "$out/survival-knobs.dat"
 plot
 
 cat "$out/summary.md"

@@ -8,17 +8,15 @@
 # Emulated: CC=clang CXX=clang++, CFLAGS/CXXFLAGS with
 # -fsanitize=address,fuzzer-no-link, LIB_FUZZING_ENGINE=-fsanitize=fuzzer,
 # SRC (holding a link to this checkout as foliofuzz), WORK and OUT in a
-# temp dir.  Then, for every target T of CMakeLists.txt's FF_FUZZ_TARGETS:
+# temp dir.  Then, for every target T that `foliofuzz targets` lists (the
+# host tool build.sh built):
 # $OUT/T is executable, T_seed_corpus.zip holds one input per
 # corpus/T/*.trace, T.dict exists, and T runs the unzipped seed corpus
 # with -runs=0 and its dictionary (libFuzzer parses the dictionary and
-# runs every seed once) and exits 0.  --keep keeps the temp dir.
+# runs every seed once) and exits 0; and only the sources of
+# fuzz/instrumented.txt carry coverage callbacks.  --keep keeps the temp dir.
 # Exit: 0 when all of that holds, 1 otherwise.
-set -uo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=cflite_check.sh
-. scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble cflite_check.sh || exit 1
 
 keep=
 case ${1:-} in
@@ -73,7 +71,9 @@ check() { # what, condition...
 	return 1
 }
 
-for t in $(ff_targets); do
+targets=$(FF_CLI=$tmp/work/foliofuzz-build/foliofuzz ff_targets) ||
+	ff_die 1 "build.sh's host tool does not list the targets"
+for t in $targets; do
 	out=$tmp/out
 	check "$out/$t is an executable" test -x "$out/$t" || continue
 	check "$out/${t}_seed_corpus.zip exists" test -f "$out/${t}_seed_corpus.zip" || continue
@@ -97,5 +97,14 @@ for t in $(ff_targets); do
 		check "$t -runs=0 on its seed corpus exits 0" false
 	fi
 done
+# Coverage feedback only from fuzz/instrumented.txt, as the CMake build:
+# an op executor has coverage callbacks, the checker has none.
+obj=$tmp/work/foliofuzz-build/obj
+if command -v nm >/dev/null; then
+	check "src/harness/ops.c is instrumented" \
+		grep -q __sanitizer_cov <(nm "$obj/src_harness_ops.c.o" 2>&1)
+	check "src/harness/check.c is not instrumented" \
+		test -z "$(nm "$obj/src_harness_check.c.o" | grep __sanitizer_cov)"
+fi
 [ "$bad" -eq 0 ] || ff_die 1 "$bad check(s) failed"
 ff_say "ClusterFuzzLite build: all targets built and replay their seeds"

@@ -16,11 +16,7 @@
 # Writes build/coverage/html/index.html and prints the line and branch
 # summary of the model and harness sources (src/mm, src/fs, src/lib,
 # src/harness).  Exit: 0, 1 when a tool fails, 2 on bad usage.
-set -uo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=coverage.sh
-. scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble coverage.sh || exit 1
 
 dirs=()
 for a in "$@"; do
@@ -43,8 +39,10 @@ profdata=$(command -v "llvm-profdata-$ver" || command -v llvm-profdata) ||
 llvm_cov=$(command -v "llvm-cov-$ver" || command -v llvm-cov) ||
 	ff_die 1 "llvm-cov not found (Debian: llvm-$ver)"
 
-mapfile -t targets < <(ff_targets)
-build=(foliofuzz)
+ff_build coverage foliofuzz
+mapfile -t targets < <(FF_CLI=build/coverage/bin/foliofuzz ff_targets)
+[ ${#targets[@]} -gt 0 ] || ff_die 1 "'build/coverage/bin/foliofuzz targets' listed no fuzz target"
+build=()
 for t in "${targets[@]}"; do
 	build+=("fuzz_${t}_replay" "corpus_$t")
 done

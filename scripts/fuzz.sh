@@ -34,62 +34,41 @@
 #
 # Exit: 0 when this run found no crash, 1 when it did (or the engine
 # failed), 2 on bad usage or an unknown bug knob.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble fuzz.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=fuzz.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "fuzz.sh: $*" >&2
-	cat >&2 <<EOF
-usage: scripts/fuzz.sh [TARGET] [--engine libfuzzer|afl] [--time DURATION]
+FF_USAGE="usage: scripts/fuzz.sh [TARGET] [--engine libfuzzer|afl] [--time DURATION]
                        [--jobs N] [--bugs LIST|help] [--workdir DIR]
                        [--status-every SECONDS] [--dry-run] [-- ENGINE_FLAGS...]
-DURATION: 90, 90s, 10m, 1h, 2d.  targets: $(ff_targets | tr '\n' ' ')
-EOF
-	exit 2
-}
+DURATION: 90, 90s, 10m, 1h, 2d.  targets: @TARGETS@"
+usage() { ff_usage "$@"; }
 
 # ---- arguments ----------------------------------------------------------
 
 target= engine=libfuzzer time_arg=60 jobs=1 bugs= workdir= every= dry=
 extra=()
 while [ $# -gt 0 ]; do
-	opt=$1 val= has_val=
-	case $opt in
-	--*=*) val=${opt#*=} opt=${opt%%=*} has_val=1 ;;
-	esac
-	case $opt in
-	--engine | --time | --jobs | --bugs | --workdir | --status-every)
-		if [ -z "$has_val" ]; then
-			[ $# -ge 2 ] || usage "$opt needs a value"
-			val=$2
-			shift
-		fi
-		;;
-	esac
-	case $opt in
-	--engine) engine=$val ;;
-	--time) time_arg=$val ;;
-	--jobs) jobs=$val ;;
-	--bugs) bugs=$val ;;
-	--workdir) workdir=$val ;;
-	--status-every) every=$val ;;
+	ff_opt "--engine --time --jobs --bugs --workdir --status-every" "$@" ||
+		usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	--engine) engine=$FF_VAL ;;
+	--time) time_arg=$FF_VAL ;;
+	--jobs) jobs=$FF_VAL ;;
+	--bugs) bugs=$FF_VAL ;;
+	--workdir) workdir=$FF_VAL ;;
+	--status-every) every=$FF_VAL ;;
 	--dry-run) dry=1 ;;
 	-h | --help) usage ;;
 	--)
-		shift
 		extra=("$@")
 		break
 		;;
-	-*) usage "unknown option: $opt" ;;
+	-*) usage "unknown option: $FF_OPT" ;;
 	*)
-		[ -z "$target" ] || usage "one target at a time ('$target', '$opt')"
-		target=$opt
+		[ -z "$target" ] || usage "one target at a time ('$target', '$FF_OPT')"
+		target=$FF_OPT
 		;;
 	esac
-	shift
 done
 target=${target:-ops}
 

@@ -1,19 +1,75 @@
 # lib.sh - helpers the campaign scripts share; sourced, never run.
 #
+#   ff_preamble NAME          strict mode, cd to the repository root, FF_NAME
+#   ff_usage [MSG...]         "NAME: MSG" and $FF_USAGE on stderr, exit 2
+#   ff_opt VALUED ARGS...     one option of ARGS: FF_OPT, FF_VAL, FF_SHIFT
 #   ff_die CODE MSG...        message on stderr, exit CODE
 #   ff_need CMD PKG           install Debian package PKG if CMD is missing
 #   ff_duration STR           90, 90s, 10m, 1h, 2d -> seconds on stdout
-#   ff_targets                the fuzz targets (CMakeLists.txt FF_FUZZ_TARGETS)
+#   ff_targets                the fuzz targets, one a line (`foliofuzz targets`)
+#   ff_is_target NAME         true when NAME is one of them
 #   ff_build PRESET TGT...    configure PRESET if needed, build targets
 #   ff_build_errors LOG       what to show of a failed configure or build
+#   ff_benchstat CMD ARGS...  scripts/benchstat.py: the measurement arithmetic
 #   ff_options T SECTION      key=value lines of fuzz/T.options [SECTION]
 #   ff_classify FILE T BUGS   "ID OP FRAME" of a crash input (see below)
 #   ff_is_crash_input NAME    true for crash inputs, false for sidecars
 #
-# Scripts set FF_NAME (their name, for messages) before sourcing, and run
-# from the repository root.
+# A script starts with
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble NAME || exit 1
+# and runs from the repository root from then on.
 
 FF_NAME=${FF_NAME:-foliofuzz}
+
+# set -uo pipefail, cd to the repository root (this file's parent dir),
+# FF_NAME=NAME for messages.
+ff_preamble() {
+	set -uo pipefail
+	FF_NAME=$1
+	cd "$(dirname "${BASH_SOURCE[0]}")/.." || return 1
+}
+
+# "NAME: MSG" when given, then the script's $FF_USAGE, on stderr; exit 2.
+# @TARGETS@ in FF_USAGE becomes the fuzz targets (ff_targets).
+ff_usage() {
+	local text=${FF_USAGE:-usage: scripts/$FF_NAME}
+	[ $# -gt 0 ] && echo "$FF_NAME: $*" >&2
+	if [[ $text == *@TARGETS@* ]]; then
+		text=${text//@TARGETS@/$(ff_targets 2>/dev/null | xargs)}
+	fi
+	printf '%s\n' "$text" >&2
+	exit 2
+}
+
+# One option of a script's arguments, in a `while [ $# -gt 0 ]` loop:
+#   ff_opt "--time --out" "$@" || ff_usage "$FF_OPT $FF_ERR"
+#   shift "$FF_SHIFT"
+#   case $FF_OPT in --time) t=$FF_VAL ;; ... esac
+# VALUED lists the options that take a value, as "--opt VALUE" or
+# "--opt=VALUE".  Sets FF_OPT (the option, or the plain argument), FF_VAL
+# (its value) and FF_SHIFT (the arguments it took: 1 or 2).  Returns 1
+# with FF_ERR set when a valued option has no value.  "--flag=X" for an
+# option not in VALUED stays whole in FF_OPT, so it reads as unknown.
+ff_opt() {
+	local valued=" $1 " opt val
+	shift
+	FF_OPT=$1 FF_VAL= FF_SHIFT=1 FF_ERR=
+	case $FF_OPT in
+	--*=*)
+		opt=${FF_OPT%%=*} val=${FF_OPT#*=}
+		if [[ $valued == *" $opt "* ]]; then
+			FF_OPT=$opt FF_VAL=$val
+		fi
+		return 0
+		;;
+	esac
+	[[ $valued == *" $FF_OPT "* ]] || return 0
+	if [ $# -lt 2 ]; then
+		FF_ERR="needs a value"
+		return 1
+	fi
+	FF_VAL=$2 FF_SHIFT=2
+}
 
 ff_say() { echo "$FF_NAME: $*"; }
 
@@ -60,10 +116,25 @@ ff_duration() {
 	echo "$n"
 }
 
-# The fuzz targets are CMakeLists.txt's FF_FUZZ_TARGETS: fuzz/T.c with a
-# corpus, a dictionary and a replay driver (fuzz/null.c is a baseline).
+# The fuzz targets: the first column of `foliofuzz targets` (NAME NR_OPS
+# DIFFERENTIAL DOC; ctest unit/targets_list keeps it equal to
+# CMakeLists.txt's FF_FUZZ_TARGETS).  The CLI is $FF_CLI, else
+# build/asan/bin/foliofuzz, built first when it is missing.  Prints
+# nothing and returns 1 when the CLI cannot list them.
 ff_targets() {
-	sed -nE 's/^set\(FF_FUZZ_TARGETS ([^)]*)\).*/\1/p' CMakeLists.txt | tr ' ' '\n' | grep .
+	local cli=${FF_CLI:-build/asan/bin/foliofuzz}
+	if [ ! -x "$cli" ]; then
+		if [ -n "${FF_CLI:-}" ]; then
+			echo "$FF_NAME: FF_CLI=$cli is not an executable" >&2
+			return 1
+		fi
+		ff_say "building $cli to list the fuzz targets" >&2
+		(ff_build asan foliofuzz) || return 1
+	fi
+	"$cli" targets | cut -f1 | grep . || {
+		echo "$FF_NAME: '$cli targets' listed no target" >&2
+		return 1
+	}
 }
 
 ff_is_target() {
@@ -100,6 +171,13 @@ ff_build() {
 		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
 	fi
 	rm -f "$log"
+}
+
+# Medians, survival curves, ratios and tables of bench.sh, bugbench.sh
+# and plot.sh: scripts/benchstat.py (Python 3, standard library only).
+ff_benchstat() {
+	ff_need python3 python3
+	python3 scripts/benchstat.py "$@"
 }
 
 # fuzz/T.options is OSS-Fuzz's INI format: "[libfuzzer]" then "key = value".

@@ -27,50 +27,33 @@
 #
 # Exit: 0 done; 1 a tool failed; 2 bad usage, partial state, or a FILE
 # that does not fail.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble minimize.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=minimize.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "minimize.sh: $*" >&2
-	cat >&2 <<'EOF'
-usage: scripts/minimize.sh corpus [TARGET] [--engine libfuzzer|afl] [--from DIR]... [-o OUT_DIR]
+FF_USAGE="usage: scripts/minimize.sh corpus [TARGET] [--engine libfuzzer|afl] [--from DIR]... [-o OUT_DIR]
        scripts/minimize.sh --crash FILE [TARGET] [--bugs LIST] [--engine libfuzzer|afl]
-                           [--time SECONDS] [-o OUT.trace]
-EOF
-	exit 2
-}
+                           [--time SECONDS] [-o OUT.trace]"
+usage() { ff_usage "$@"; }
 
 mode= crash= target= engine=libfuzzer out= time=10 from=() bugs_set= bugs=
 while [ $# -gt 0 ]; do
-	case $1 in
+	ff_opt "--crash --engine --from --bugs --time -o" "$@" ||
+		usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
 	corpus) mode=corpus ;;
-	--crash)
-		[ $# -ge 2 ] || usage "--crash needs a file"
-		mode=crash crash=$2
-		shift
-		;;
-	--engine | --from | --bugs | --time | -o)
-		[ $# -ge 2 ] || usage "$1 needs a value"
-		case $1 in
-		--engine) engine=$2 ;;
-		--from) from+=("$2") ;;
-		--bugs) bugs=$2 bugs_set=1 ;;
-		--time) time=$2 ;;
-		-o) out=$2 ;;
-		esac
-		shift
-		;;
+	--crash) mode=crash crash=$FF_VAL ;;
+	--engine) engine=$FF_VAL ;;
+	--from) from+=("$FF_VAL") ;;
+	--bugs) bugs=$FF_VAL bugs_set=1 ;;
+	--time) time=$FF_VAL ;;
+	-o) out=$FF_VAL ;;
 	-h | --help) usage ;;
-	-*) usage "unknown option: $1" ;;
+	-*) usage "unknown option: $FF_OPT" ;;
 	*)
 		[ -z "$target" ] || usage "one target at a time"
-		target=$1
+		target=$FF_OPT
 		;;
 	esac
-	shift
 done
 [ -n "$mode" ] || usage "say 'corpus' or '--crash FILE'"
 target=${target:-ops}

@@ -11,34 +11,24 @@
 # was resumed).  For an AFL++ campaign it also runs afl-plot on each
 # instance into WORKDIR/afl-plot/NAME/.  gnuplot is installed from Debian
 # when missing.  Exit: 0, 1 when gnuplot fails, 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble plot.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=plot.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "plot.sh: $*" >&2
-	echo "usage: scripts/plot.sh WORKDIR [-o OUT.png]" >&2
-	exit 2
-}
+FF_USAGE="usage: scripts/plot.sh WORKDIR [-o OUT.png]"
+usage() { ff_usage "$@"; }
 
 work= out=
 while [ $# -gt 0 ]; do
-	case $1 in
-	-o)
-		[ $# -ge 2 ] || usage "-o needs a file"
-		out=$2
-		shift
-		;;
+	ff_opt "-o" "$@" || usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	-o) out=$FF_VAL ;;
 	-h | --help) usage ;;
-	-*) usage "unknown option: $1" ;;
+	-*) usage "unknown option: $FF_OPT" ;;
 	*)
 		[ -z "$work" ] || usage "one work dir at a time"
-		work=${1%/}
+		work=${FF_OPT%/}
 		;;
 	esac
-	shift
 done
 [ -n "$work" ] || usage "which work dir?"
 data=$work/progress.tsv
@@ -53,31 +43,19 @@ target=$(sed -n 's/^target=//p' "$work/campaign.conf" 2>/dev/null)
 engine=$(sed -n 's/^engine=//p' "$work/campaign.conf" 2>/dev/null)
 bugs=$(sed -n 's/^bugs=//p' "$work/campaign.conf" 2>/dev/null)
 
-# Time axis in the unit that suits the campaign's length.
-read -r last runs < <(awk '!/^#/ { e = $2; s = $10 } END { print e + 0, s + 0 }' "$data")
-if [ "$last" -ge 7200 ]; then
-	unit=3600 uname=hours
-elif [ "$last" -ge 120 ]; then
-	unit=60 uname=minutes
-else
-	unit=1 uname=seconds
-fi
-# Where each resumed run starts, as gnuplot arrows.
-resumes=$(awk -v u="$unit" '!/^#/ { if (seen && $10 != s) printf "%s ", $2 / u; s = $10; seen = 1 }' "$data")
-# Integer tics for the crash count, whatever its size.
-maxc=$(awk '!/^#/ && $8 > m { m = $8 } END { print m + 0 }' "$data")
-cstep=1
-while [ $((cstep * 5)) -lt "$maxc" ]; do
-	case $cstep in
-	1* ) cstep=$((cstep * 2)) ;;
-	2* ) cstep=$((cstep * 5 / 2)) ;;
-	*) cstep=$((cstep * 2)) ;;
-	esac
-done
-cmax=$(((maxc / cstep + 1) * cstep))
+# The time axis in the unit that suits the campaign's length, where each
+# resumed run starts, integer tics for the crash count, and which series
+# have numbers: scripts/benchstat.py progress (KEY=VALUE lines).
+declare -A fact
+while IFS='=' read -r k v; do
+	fact[$k]=$v
+done < <(ff_benchstat progress "$data")
+[ -n "${fact[unit]:-}" ] || ff_die 1 "cannot read $data (benchstat.py progress failed)"
+last=${fact[last]} runs=${fact[runs]} unit=${fact[unit]} uname=${fact[uname]}
+resumes=${fact[resumes]} cstep=${fact[cstep]} cmax=${fact[cmax]}
 # Series with at least one number (AFL++ has no ft, and reports nothing
 # during its first minute); an empty one is drawn as a note.
-has() { awk -v c="$1" '!/^#/ && $c != "NaN" { f = 1 } END { exit !f }' "$data"; }
+has() { [ "${fact[has_$1]:-0}" = 1 ]; }
 series() { # COL AXES STYLE... TITLE: one plot clause
 	local col=$1 axes=$2 title=${*: -1}
 	local style=${*:3:$#-3}

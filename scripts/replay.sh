@@ -16,11 +16,7 @@
 #      the fix.  A malformed line is named as FILE:LINE.
 # Exit: 0 when everything behaved, 1 naming every file that did not,
 # 2 on bad usage.
-set -uo pipefail
-
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=replay.sh
-. scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble replay.sh || exit 1
 
 preset=asan
 case ${1:-} in
@@ -36,14 +32,16 @@ esac
 	exit 2
 }
 
-mapfile -t targets < <(ff_targets)
-build_targets=(foliofuzz)
+ff_build "$preset" foliofuzz
+bin=build/$preset/bin
+cli=$bin/foliofuzz
+mapfile -t targets < <(FF_CLI=$cli ff_targets)
+[ ${#targets[@]} -gt 0 ] || ff_die 1 "'$cli targets' listed no fuzz target"
+build_targets=()
 for t in "${targets[@]}"; do
 	build_targets+=("fuzz_${t}_replay" "corpus_$t")
 done
 ff_build "$preset" "${build_targets[@]}"
-bin=build/$preset/bin
-cli=$bin/foliofuzz
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 unset FOLIOFUZZ_BUGS
 

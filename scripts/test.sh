@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh - everything CI runs, from a fresh Debian 12 machine:
-#   1. installs clang, cmake, gcc, make and libFuzzer if missing (apt-get);
+#   1. installs clang, cmake, gcc, make, python3 (scripts/benchstat.py and
+#      its ctest) and libFuzzer if missing (apt-get);
 #   2. configures and builds the asan, replay-gcc and msan presets;
 #   3. runs ctest on all three (unit, regress, negative, smoke labels;
 #      MemorySanitizer catches reads of uninitialised model state);
@@ -48,7 +49,7 @@ C
 }
 
 missing=()
-for tool in clang cmake gcc make; do
+for tool in clang cmake gcc make python3; do
 	command -v "$tool" >/dev/null || missing+=("$tool")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -20,39 +20,27 @@
 #
 # Exit: 0 (also with crashes: triage is a report), 1 when a tool fails,
 # 2 on bad usage.
-set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble triage.sh || exit 1
 
-cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
-FF_NAME=triage.sh
-. scripts/lib.sh
-
-usage() {
-	[ $# -gt 0 ] && echo "triage.sh: $*" >&2
-	echo "usage: scripts/triage.sh DIR [--target T] [--bugs LIST] [--runs N] [--out DIR]" >&2
-	exit 2
-}
+FF_USAGE="usage: scripts/triage.sh DIR [--target T] [--bugs LIST] [--runs N] [--out DIR]"
+usage() { ff_usage "$@"; }
 
 dir= target= bugs= bugs_set= runs=5 out=
 while [ $# -gt 0 ]; do
-	case $1 in
-	--target | --bugs | --runs | --out)
-		[ $# -ge 2 ] || usage "$1 needs a value"
-		case $1 in
-		--target) target=$2 ;;
-		--bugs) bugs=$2 bugs_set=1 ;;
-		--runs) runs=$2 ;;
-		--out) out=$2 ;;
-		esac
-		shift
-		;;
+	ff_opt "--target --bugs --runs --out" "$@" || usage "$FF_OPT $FF_ERR"
+	shift "$FF_SHIFT"
+	case $FF_OPT in
+	--target) target=$FF_VAL ;;
+	--bugs) bugs=$FF_VAL bugs_set=1 ;;
+	--runs) runs=$FF_VAL ;;
+	--out) out=$FF_VAL ;;
 	-h | --help) usage ;;
-	-*) usage "unknown option: $1" ;;
+	-*) usage "unknown option: $FF_OPT" ;;
 	*)
 		[ -z "$dir" ] || usage "one directory at a time"
-		dir=${1%/}
+		dir=${FF_OPT%/}
 		;;
 	esac
-	shift
 done
 [ -n "$dir" ] || usage "which directory?"
 [ -d "$dir" ] || usage "no such directory: $dir"

@@ -39,8 +39,15 @@ enum ff_opcode {
 	FF_OP_RACE,
 	FF_OP_RACE_PFN,
 	FF_OP_PFN_WALK,
+	/* Every unassigned opcode slot of a target decodes to this op: it
+	 * takes no argument bytes, and its executor refuses it (-EOPNOTSUPP)
+	 * and changes nothing.  A new op goes right before it. */
+	FF_OP_RESERVED,
 	FF_NR_OPS,
 };
+
+/* Opcode slots of target "ops": slot s < FF_OP_RESERVED is op s. */
+#define FF_OPS_SLOTS 32
 
 #define FF_MAX_ARGS 4
 #define FF_MAX_PROG                                                            \
@@ -108,20 +115,28 @@ void ff_prog_init(struct ff_prog *p);
 void ff_prog_free(struct ff_prog *p);
 int ff_prog_push(struct ff_prog *p, const struct ff_op *op);
 
-/* targets.c: a fuzz target's op subset (ops == NULL: all ops). */
+/*
+ * targets.c: a fuzz target's op subset.  An opcode byte b names slot
+ * b % nr_slots (a fixed power of two); slots 0 .. nr_ops-1 are assigned
+ * (ops[slot], or op number slot when ops == NULL), the others are reserved
+ * and decode to FF_OP_RESERVED.  Adding an op takes the next reserved
+ * slot, so no assigned byte changes meaning.
+ */
 struct ff_target {
 	const char *name;
-	size_t nr_ops;
+	size_t nr_ops; /* assigned slots (an op may fill two: a weight) */
 	const uint8_t *ops;
 	const char *doc;
 	int differential; /* also run the memdesc representation */
+	size_t nr_slots;  /* fixed: never change it for a shipped target */
 };
 extern const struct ff_target ff_targets[];
 extern const size_t ff_nr_targets;
 const struct ff_target *ff_target_by_name(const char *name);
 /* The op an opcode byte names in target t. */
 uint8_t ff_target_code(const struct ff_target *t, uint8_t byte);
-/* The canonical opcode byte of op code in t, or -1 if t lacks it. */
+/* The canonical opcode byte of op code in t (its first slot; for
+ * FF_OP_RESERVED the first reserved slot), or -1 if t lacks it. */
 int ff_target_byte(const struct ff_target *t, uint8_t code);
 
 /* trace.c: the codec.  ff_decode/ff_encode use the "ops" target (every

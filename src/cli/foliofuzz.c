@@ -1,5 +1,5 @@
 /*
- * foliofuzz - the command line (DESIGN §9).
+ * foliofuzz - the command line.
  *
  *   foliofuzz decode IN [-o OUT] [--target=T]     bytes -> text trace
  *   foliofuzz encode IN.trace -o OUT [--target=T] text -> canonical bytes
@@ -7,6 +7,8 @@
  *                 [--target=T] [--summary]
  *   (raw bytes are decoded with target T's op subset; default "ops")
  *   foliofuzz explain ID | --list
+ *   foliofuzz knobs                    bug knobs: NAME TARGET KIND
+ *   foliofuzz targets                  NAME NR_OPS DIFFERENTIAL DOC
  *   foliofuzz gen --seed=S --len=L [-o OUT] [--text] [--target=T]
  *   foliofuzz bench [--seconds=S] [--len=L] [--seed=S] [--pfns=N]
  *                   [--target=T] [--tsv]
@@ -50,6 +52,7 @@ static int usage(const char *msg)
 		"leg of its '# expect:' line)\n"
 		"       foliofuzz explain ID | --list\n"
 		"       foliofuzz knobs\n"
+		"       foliofuzz targets\n"
 		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text] "
 		"[--target=T]\n"
 		"       foliofuzz bench [--seconds=S] [--len=L] [--seed=S] "
@@ -461,6 +464,25 @@ static int cmd_knobs(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The fuzz targets, one per line, tab-separated: name, assigned opcode
+ * slots (a weighted op counts once per slot), 1 when the target runs the
+ * memdesc differential (else 0), and its one-line description.  The one
+ * list that the scripts and the ClusterFuzzLite build read; ctest
+ * unit/targets_list checks it against CMakeLists.txt's FF_FUZZ_TARGETS.
+ */
+static int cmd_targets(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return usage("targets: no arguments");
+	for (size_t i = 0; i < ff_nr_targets; i++)
+		printf("%s\t%zu\t%d\t%s\n", ff_targets[i].name,
+		       ff_targets[i].nr_ops, ff_targets[i].differential ? 1 : 0,
+		       ff_targets[i].doc);
+	return 0;
+}
+
 static int cmd_explain(int argc, char **argv)
 {
 	int id;
@@ -699,6 +721,8 @@ int main(int argc, char **argv)
 		return cmd_explain(argc - 2, argv + 2);
 	if (strcmp(cmd, "knobs") == 0)
 		return cmd_knobs(argc - 2, argv + 2);
+	if (strcmp(cmd, "targets") == 0)
+		return cmd_targets(argc - 2, argv + 2);
 	if (strcmp(cmd, "gen") == 0)
 		return cmd_gen(argc - 2, argv + 2);
 	if (strcmp(cmd, "bench") == 0)

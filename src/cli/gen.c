@@ -3,8 +3,6 @@
  * (`foliofuzz gen`, `random`, `bench`).  One generator, so a program a
  * random run reports reproduces with `foliofuzz gen --seed`.
  */
-#include <stdlib.h>
-
 #include "cli.h"
 
 uint64_t ff_cli_rng_seed(uint64_t seed)
@@ -24,18 +22,26 @@ uint64_t ff_cli_rng_next(uint64_t *s)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
+/*
+ * Each op: an assigned opcode slot of t, uniformly (a weighted op fills
+ * more slots), then one random byte per argument reduced as the decoder
+ * reduces it.  Reserved slots are never drawn: they are no-ops.
+ */
 void ff_cli_gen_prog(const struct ff_target *t, uint64_t *rng, size_t len,
 		     struct ff_prog *prog)
 {
-	size_t n = len * (1 + FF_MAX_ARGS);
-	uint8_t *bytes = malloc(n ? n : 1);
+	prog->nr = 0;
+	for (size_t k = 0; k < len; k++) {
+		struct ff_op op = { 0 };
+		const struct ff_op_desc *d;
+		uint8_t slot = (uint8_t)(ff_cli_rng_next(rng) % t->nr_ops);
 
-	if (!bytes)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		bytes[i] = (uint8_t)(ff_cli_rng_next(rng) >> 56);
-	ff_decode_target(t, bytes, n, prog);
-	if (prog->nr > len)
-		prog->nr = len;
-	free(bytes);
+		op.code = ff_target_code(t, slot);
+		d = &ff_op_table[op.code];
+		for (int a = 0; a < d->nargs; a++)
+			op.arg[a] = (uint8_t)((ff_cli_rng_next(rng) >> 56) %
+					      d->args[a].range);
+		if (ff_prog_push(prog, &op))
+			break;
+	}
 }

@@ -8,9 +8,9 @@
  * Generates random programs and runs them in this process, with the full
  * invariant check, until one breaks an invariant or S seconds pass (default
  * 60; fractions allowed).  No feedback: program k is `foliofuzz gen
- * --target=T --seed=Sk --len=Lk` (the same generator: random bytes decoded
- * with target T's op subset, so the op mix is the target's), with Sk and Lk
- * (uniform in 1..L, default L 64) drawn from --seed.  With --corpus, every
+ * --target=T --seed=Sk --len=Lk` (the same generator: ops drawn from
+ * target T's assigned opcode slots, so the op mix is the target's), with
+ * Sk and Lk (uniform in 1..L, default L 64) drawn from --seed.  With --corpus, every
  * file in DIR (raw bytes for target T, or text traces) runs first, in name
  * order, as every engine runs its seeds first.
  *

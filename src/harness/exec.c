@@ -158,7 +158,7 @@ const char *ff_step_name(struct ff_step s)
 		{ EAGAIN, "-EAGAIN" }, { ENOMEM, "-ENOMEM" },
 		{ EBUSY, "-EBUSY" },   { EEXIST, "-EEXIST" },
 		{ EINVAL, "-EINVAL" }, { ENOSPC, "-ENOSPC" },
-		{ EFAULT, "-EFAULT" },
+		{ EFAULT, "-EFAULT" }, { EOPNOTSUPP, "-EOPNOTSUPP" },
 	};
 
 	switch (s.kind) {

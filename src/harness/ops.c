@@ -411,6 +411,14 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 	return 0;
 }
 
+/* An unassigned opcode slot (targets.c): refused, nothing changes. */
+static int op_reserved(struct ff_world *w, const struct ff_op *op)
+{
+	(void)w;
+	(void)op;
+	return -EOPNOTSUPP;
+}
+
 /* ---- the table */
 
 #define H                                                                      \
@@ -567,4 +575,10 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			     ff_op_pfn_walk,
 			     "run a reader over len+1 pfns, like compaction or "
 			     "/proc/kpageflags" },
+	[FF_OP_RESERVED] = { "reserved",
+			     0,
+			     { { 0 } },
+			     op_reserved,
+			     "an unassigned opcode slot: refused (-EOPNOTSUPP), "
+			     "changes nothing" },
 };

@@ -224,7 +224,8 @@ const struct ff_repr ff_repr_memdesc = {
 	.ops = 1U << FF_OP_ALLOC | 1U << FF_OP_GET | 1U << FF_OP_PUT |
 	       1U << FF_OP_FREE | 1U << FF_OP_SET_TYPE |
 	       1U << FF_OP_CLEAR_TYPE | 1U << FF_OP_MAP | 1U << FF_OP_UNMAP |
-	       1U << FF_OP_RACE | 1U << FF_OP_RACE_PFN | 1U << FF_OP_PFN_WALK,
+	       1U << FF_OP_RACE | 1U << FF_OP_RACE_PFN | 1U << FF_OP_PFN_WALK |
+	       1U << FF_OP_RESERVED,
 	.readers = 1U << FF_READER_GUP_FAST,
 	.alloc = md_alloc,
 	.get = md_get,

@@ -1,7 +1,8 @@
 /*
  * trace.c - the codec: bytes <-> ops <-> text.
  *
- * Bytes: an opcode byte (taken modulo the number of ops) followed by one
+ * Bytes: an opcode byte (a slot of the target's fixed opcode space,
+ * targets.c; unassigned slots decode to the reserved op) followed by one
  * byte per argument (taken modulo the argument's range; a missing byte
  * reads as 0).  Every byte string decodes, so every mutation is a program.
  * Canonical bytes (what ff_encode writes) decode back to the same ops.

@@ -9,7 +9,8 @@
 # errors, an unknown bug knob (asked of the CLI), and the engine command
 # lines it would run (--dry-run); the options file parser; ff_classify's
 # signature of a failing trace; minimize.sh refusing partial state; usage
-# errors of the other scripts.
+# errors of the other scripts; the shared option parser (lib.sh ff_opt)
+# and the target list (ff_targets, from `foliofuzz targets`).
 set -u
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
@@ -152,6 +153,48 @@ for s in triage replay coverage plot; do
 done
 expect_rc 2 "triage.sh without a dir" scripts/triage.sh
 expect_rc 2 "plot.sh on a dir without progress" scripts/plot.sh "$tmp"
+
+# ---- the shared option parser (lib.sh ff_opt) -------------------------------
+
+opt_case() { # WANT_RC WANT "OPT|VAL|SHIFT" ARGS...: ff_opt on ARGS
+	local want_rc=$1 want=$2 rc
+	shift 2
+	ff_opt "--time --out -o" "$@"
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$FF_OPT|$FF_VAL|$FF_SHIFT" = "$want" ]; then
+		ok
+	else
+		bad "ff_opt $*: rc $rc, '$FF_OPT|$FF_VAL|$FF_SHIFT', want rc $want_rc, '$want'"
+	fi
+}
+opt_case 0 "--time|10|2" --time 10 --out x
+opt_case 0 "--time|10|1" --time=10 --out x
+opt_case 0 "--time||1" --time= --out x # an empty value, not the next argument
+opt_case 0 "--out|a=b|1" --out=a=b
+opt_case 0 "-o|f.png|2" -o f.png
+opt_case 1 "--time||1" --time
+opt_case 0 "--dry-run||1" --dry-run --time 3
+opt_case 0 "--dry-run=1||1" --dry-run=1 # reads as an unknown option
+opt_case 0 "ops||1" ops --time 3
+expect_rc 2 "fuzz.sh empty --time=" scripts/fuzz.sh --time= --dry-run
+expect_out "fuzz.sh: --time wants" "fuzz.sh empty --time= says so"
+expect_rc 2 "fuzz.sh flag with a value" scripts/fuzz.sh --dry-run=1
+expect_out "unknown option: --dry-run=1" "fuzz.sh names the bad flag"
+expect_rc 2 "bench.sh --out without value" scripts/bench.sh --no-build --out
+expect_out "bench.sh: --out needs a value" "bench.sh names the option"
+expect_rc 2 "bugbench.sh bad --trials" scripts/bugbench.sh --trials=0 --no-build
+expect_rc 2 "plot.sh -o without value" scripts/plot.sh "$tmp" -o
+expect_rc 2 "triage.sh --runs without value" scripts/triage.sh "$tmp" --runs
+
+# ---- the fuzz targets: `foliofuzz targets`, first column ------------------
+
+got=$(ff_targets | xargs)
+want=$("$cli" targets | cut -f1 | xargs)
+[ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "ff_targets: '$got', want '$want'"
+ff_is_target ops && ok || bad "ops is not a target"
+ff_is_target no_such_target && bad "no_such_target is a target" || ok
+expect_rc 1 "ff_targets with a missing CLI" env FF_CLI=/nonexistent/foliofuzz \
+	bash -c '. scripts/lib.sh; ff_targets'
 
 echo "test_scripts: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,8 +1,8 @@
 /*
  * test_trace.c - the codec (src/harness/trace.c) keeps its promises.
  *
- * DESIGN §1: every byte string decodes (total decoding, arguments reduced
- * modulo their range, missing bytes read as 0); canonical bytes decode and
+ * The codec's promises: every byte string decodes (total decoding,
+ * arguments reduced modulo their range, missing bytes read as 0); canonical bytes decode and
  * encode back unchanged; ops print as a text trace that parses back to the
  * same ops; a malformed trace is an error return naming FILE:LINE:COL,
  * never an abort.  Checked here:
@@ -15,6 +15,9 @@
  *       right line and column;
  *   (e) comments, blank lines and argument order do not matter, symbolic
  *       and numeric values are the same value, missing keys read as 0.
+ * The random programs of (b) include the reserved op (an unassigned
+ * opcode slot): it is canonical too, printed as "reserved".  Which byte
+ * names which op is pinned in test_opcodes.c.
  * Every input is copied into a buffer of exactly its size, so an over-read
  * is an AddressSanitizer report.
  *
@@ -204,8 +207,8 @@ static void test_decode_random(void)
 	/* Missing argument bytes read as 0; arguments wrap modulo range. */
 	{
 		const uint8_t alloc_short[] = { FF_OP_ALLOC, 3 };
-		const uint8_t wrap[] = { FF_OP_ALLOC + FF_NR_OPS, 7 + 1, 255, 9,
-					 10 };
+		const uint8_t wrap[] = { FF_OP_ALLOC + FF_OPS_SLOTS, 7 + 1, 255,
+					 9, 10 };
 		const struct ff_arg_desc *aa = ff_op_table[FF_OP_ALLOC].args;
 
 		decode_exact(alloc_short, sizeof(alloc_short), &p1);
