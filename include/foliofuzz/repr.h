@@ -60,7 +60,13 @@ struct ff_repr {
 	/* GUP-fast on pfn, then the check that what it returned owns the
 	 * pfn and holds the GUP reference (I_GUP), then the unpin. */
 	void (*gup_check)(struct ff_world *w, unsigned long pfn);
+	/* The checker's look at one live object: its bits against the
+	 * reference model (check_ram.c, check_memdesc.c). */
+	void (*check_obj)(struct ff_world *w, const struct ff_obj *o);
 };
+
+void ff_check_page_obj(struct ff_world *w, const struct ff_obj *o);
+void ff_check_md_obj(struct ff_world *w, const struct ff_obj *o);
 
 extern const struct ff_repr ff_repr_page;
 extern const struct ff_repr ff_repr_memdesc;

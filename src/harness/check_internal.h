@@ -78,7 +78,7 @@ void check_devpriv_free(struct ff_world *w, unsigned long pfn);
 void check_dax_page(struct ff_world *w, unsigned long pfn);
 void check_devpriv_region(struct ff_world *w, const uint64_t *only);
 
-/* check_memdesc.c: objects of the memdesc representation */
-void check_md_obj(struct ff_world *w, const struct ff_obj *o);
+/* The per-object checks of the representations (repr.h) are
+ * ff_check_page_obj (check_ram.c) and ff_check_md_obj (check_memdesc.c). */
 
 #endif

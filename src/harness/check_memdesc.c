@@ -14,7 +14,7 @@
 #include "check_internal.h"
 
 /* A live object of the memdesc representation against the model. */
-void check_md_obj(struct ff_world *w, const struct ff_obj *o)
+void ff_check_md_obj(struct ff_world *w, const struct ff_obj *o)
 {
 	unsigned long nr = 1UL << o->order;
 	bool folio = ff_kind_is_mapped(o->kind);

@@ -10,6 +10,7 @@
 #include "foliofuzz/harness.h"
 #include "foliofuzz/list.h"
 #include "foliofuzz/memdesc.h"
+#include "foliofuzz/repr.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/refmodel.h"
 
@@ -196,18 +197,21 @@ static void check_mapcounts(struct ff_world *w, const struct ff_obj *o)
 			o->pte_maps, o->pmd_maps, pages_mapped);
 }
 
-/* One live object, bits against the reference model. */
+/* One live object, bits against the reference model, in the world's
+ * representation. */
 void check_obj(struct ff_world *w, const struct ff_obj *o)
+{
+	ff_repr_of(w)->check_obj(w, o);
+}
+
+/* One live object of the struct page representation. */
+void ff_check_page_obj(struct ff_world *w, const struct ff_obj *o)
 {
 	const struct page *head = &w->k.memmap[o->pfn];
 	const struct folio *folio = (const struct folio *)head;
 	unsigned long nr = 1UL << o->order;
 	unsigned long want_map = expected_mapping(w, o);
 
-	if (w->k.cfg.memdesc) {
-		check_md_obj(w, o);
-		return;
-	}
 	if (o->devpriv && !check_pgmap(w, o->pfn, &w->k.devpriv_pgmap))
 		return;
 

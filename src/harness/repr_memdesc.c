@@ -237,4 +237,5 @@ const struct ff_repr ff_repr_memdesc = {
 	.unmap_one = md_unmap_one,
 	.put_refs = md_put_refs,
 	.gup_check = md_gup_check,
+	.check_obj = ff_check_md_obj,
 };

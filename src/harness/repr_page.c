@@ -226,4 +226,5 @@ const struct ff_repr ff_repr_page = {
 	.unmap_one = page_unmap_one,
 	.put_refs = page_put_refs,
 	.gup_check = page_gup_check,
+	.check_obj = ff_check_page_obj,
 };
