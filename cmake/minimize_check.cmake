@@ -1,5 +1,5 @@
 # minimize_check.cmake - `foliofuzz minimize` shrinks a failing input and
-# keeps its failure (DESIGN §9: same invariant id).
+# keeps its failure (docs/design.md §19: same invariant id).
 #
 #   cmake -DFOLIOFUZZ=path/to/foliofuzz -DINPUT=noisy.trace -DBUGS=knob
 #         -DID=I_SOMETHING -DMAX_OPS=N -DOUT=result.trace

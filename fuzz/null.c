@@ -2,7 +2,7 @@
  * null.c - the null target: reads its input and does nothing else.
  *
  * Not a fuzz target of the corpus/regression machinery (no corpus/null/,
- * no dictionary, no replay driver): it is the baseline of DESIGN §10's
+ * no dictionary, no replay driver): it is the baseline of docs/design.md §22's
  * harness efficiency, a target's exec/s divided by this one's under the
  * same engine, flags and inputs (scripts/bench.sh).  Built as fuzz_null
  * with the flags of the other libFuzzer targets (FF_LIBFUZZER=ON).

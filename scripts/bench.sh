@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh - speed measurements (DESIGN §10): steps/s and harness efficiency.
+# bench.sh - speed measurements (docs/design.md §22): steps/s and harness efficiency.
 #
 #   scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
 #                    [--presets LIST] [--no-sweep] [--max-len N]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bugbench.sh - time to bug for every bug knob, per engine (DESIGN §10),
+# bugbench.sh - time to bug for every bug knob, per engine (docs/design.md §22),
 # Magma style: each knob re-introduces a known kernel bug; how long until
 # an engine reports that bug's invariant?
 #

@@ -252,7 +252,7 @@ int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op);
 void ff_dax_teardown(struct ff_world *w);
 
 /*
- * minimize.c: op-level delta debugging (DESIGN §9).  A predicate returns
+ * minimize.c: op-level delta debugging (docs/design.md §19).  A predicate returns
  * nonzero when prog still fails the way being minimized, and sets *step to
  * the failing op's index (prog->nr when it failed after the last op).
  * ff_minimize() shrinks prog in place keeping the predicate true: drops

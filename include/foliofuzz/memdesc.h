@@ -1,5 +1,5 @@
 /*
- * memdesc.h - the memdesc representation (seed 002, kernel-facts.md §7).
+ * memdesc.h - the memdesc representation (seed 002, docs/kernel-notes.md §16).
  *
  * A second world runs the same ops with pages described the way Matthew
  * Wilcox's plan describes them: the page carries one typed memdesc word,

@@ -3,7 +3,7 @@
  * points, with the kernel's names.
  *
  * Geometry and refcount helpers follow include/linux/mm.h and page_ref.h of
- * Linux v6.17 (kernel-facts.md §2.7, §9.4).  The functions declared at the
+ * Linux v6.17 (docs/kernel-notes.md §4.3, §8).  The functions declared at the
  * bottom live in src/mm/ in files named after their kernel homes.
  */
 #ifndef FOLIOFUZZ_MM_H

@@ -3,13 +3,13 @@
  *
  * Follows include/linux/mm_types.h of Linux v6.17 on x86-64 with
  * CONFIG_MEMCG, CONFIG_ZONE_DEVICE and without WANT_PAGE_VIRTUAL, KMSAN or
- * LAST_CPUPID_NOT_IN_PAGE_FLAGS (kernel-facts.md §1, §2).  Every word sits at
+ * LAST_CPUPID_NOT_IN_PAGE_FLAGS (docs/kernel-notes.md §2, §3).  Every word sits at
  * the kernel's offset and the unions alias exactly as they do there: the
  * seed bugs exist only because fields overlay each other.  The static
  * asserts at the bottom are the FOLIO_MATCH / offset checks of the kernel.
  *
  * The model is single-threaded; races are deterministic interleavings
- * (DESIGN §5), so atomic_t is a plain int here.
+ * (docs/design.md §11), so atomic_t is a plain int here.
  */
 #ifndef FOLIOFUZZ_MM_TYPES_H
 #define FOLIOFUZZ_MM_TYPES_H

@@ -1,8 +1,8 @@
 /*
  * page-flags.h - page flag bits, page types and the mapping low bits.
  *
- * Follows include/linux/page-flags.h of Linux v6.17 (kernel-facts.md §2.8,
- * §3.1, §4.2): PG_* bit numbers, PGTY_* values in the top byte of
+ * Follows include/linux/page-flags.h of Linux v6.17 (docs/kernel-notes.md §5,
+ * §6, §7.1): PG_* bit numbers, PGTY_* values in the top byte of
  * page_type, FOLIO_MAPPING_* low bits, and the test/set/clear helpers with
  * the kernel's names.  Setters that carry a VM_BUG_ON in the kernel report
  * through ff_vm_bug() (harness/fail.h), which ends the step.
@@ -106,7 +106,7 @@ enum pagetype {
 #define FOLIO_MAPPING_KSM (FOLIO_MAPPING_ANON | FOLIO_MAPPING_ANON_KSM)
 #define FOLIO_MAPPING_FLAGS 0x3UL
 
-/* POISON_POINTER_DELTA + 0x400 on x86-64 (kernel-facts §2.6, UNVERIFIED). */
+/* POISON_POINTER_DELTA + 0x400 on x86-64 (docs/kernel-notes.md §4.2, UNVERIFIED). */
 #define TAIL_MAPPING ((struct address_space *)0xdead000000000400UL)
 
 static inline enum zone_type page_zonenum(const struct page *page)

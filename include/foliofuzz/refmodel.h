@@ -1,5 +1,5 @@
 /*
- * refmodel.h - the reference model (DESIGN §7): who owns each pfn, with
+ * refmodel.h - the reference model (docs/design.md §14): who owns each pfn, with
  * what kind, order, type, references and mappings.  It is updated from
  * what an op means, never by reading struct page bits; the checker derives
  * the same view from the bits and compares the two.

@@ -1,6 +1,6 @@
 /*
  * snapshot.h - struct page_snapshot and its readers (include/linux/mm.h,
- * mm/util.c, fs/proc/page.c of Linux v6.17; kernel-facts.md §5).
+ * mm/util.c, fs/proc/page.c of Linux v6.17; docs/kernel-notes.md §12).
  */
 #ifndef FOLIOFUZZ_SNAPSHOT_H
 #define FOLIOFUZZ_SNAPSHOT_H

@@ -20,7 +20,7 @@
 #include "foliofuzz/fail.h"
 #include "foliofuzz/glue.h"
 
-/* --- reference model (DESIGN §7): updated from op meaning, never from bits */
+/* --- reference model (docs/design.md §14): updated from op meaning, never from bits */
 
 enum ff_kind {
 	FF_KIND_ANON,

@@ -206,7 +206,7 @@ bool ff_cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
-/* Bug knobs (DESIGN §8): 1 after printing the list for "help", -1 on an
+/* Bug knobs (docs/design.md §16): 1 after printing the list for "help", -1 on an
  * unknown knob, 0 otherwise. */
 static int parse_bugs(const char *list, uint64_t *bugs)
 {

@@ -1,7 +1,7 @@
 /*
  * minimize.c - `foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST]
  * [--target=T] [--no-suppress] [--pfns=N]`: the op-level stage of crash
- * minimization (DESIGN §9).
+ * minimization (docs/design.md §19).
  *
  * IN (a text trace, or bytes decoded with target T's op subset, as
  * `foliofuzz run --target=T` does) must break an invariant; that id is

@@ -1,5 +1,5 @@
 /*
- * random.c - `foliofuzz random`: the random-testing baseline (DESIGN §10).
+ * random.c - `foliofuzz random`: the random-testing baseline (docs/design.md §22).
  *
  *   foliofuzz random [--target=T] [--bugs=LIST] [--seconds=S] [--seed=S]
  *                    [--len=L] [--pfns=N] [--corpus=DIR]... [--save=FILE]

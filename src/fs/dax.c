@@ -1,8 +1,7 @@
 /*
  * dax.c - FS-DAX page association with files: single and shared (reflink).
  *
- * Follows fs/dax.c of Linux v6.15+ as in v6.17 (kernel-facts.md §4.3 -
- * §4.4; seed 004): dax_associate_entry() with dax_folio_make_shared(),
+ * Follows fs/dax.c of Linux v6.15+ as in v6.17 (docs/kernel-notes.md §13; seed 004): dax_associate_entry() with dax_folio_make_shared(),
  * dax_disassociate_entry() -> dax_folio_put(), dax_folio_is_shared(),
  * dax_busy_page().  Pages are 0-based refcounted: each PTE holds a real
  * reference and mapcount.  Entries are order 0 (no PMD DAX entries).

@@ -3,7 +3,7 @@
  *
  * Follows fs/proc/page.c of Linux v6.17 ("fs: stable_page_flags(): use
  * snapshot_page()", "proc: kpagecount: use snapshot_page()";
- * kernel-facts.md §5): everything is read from the snapshot, never from
+ * docs/kernel-notes.md §12.3): everything is read from the snapshot, never from
  * the live page, so a racing split cannot reach a VM_BUG.
  */
 #include "foliofuzz/glue.h"

@@ -198,7 +198,7 @@ static void print_verbose(FILE *f, struct ff_world *w, size_t k,
 }
 
 /*
- * The differential (DESIGN §6): after each step both representations must
+ * The differential (docs/design.md §17): after each step both representations must
  * have returned the same result and hold the same reference model, which
  * each one's checker has already matched against its own bits.
  */

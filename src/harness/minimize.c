@@ -1,5 +1,5 @@
 /*
- * minimize.c - op-level delta debugging of a failing program (DESIGN §9:
+ * minimize.c - op-level delta debugging of a failing program (docs/design.md §19:
  * "op-level minimize that keeps the same invariant id").
  *
  * The minimizer knows nothing about invariants: it shrinks a program while

@@ -1,5 +1,5 @@
 /*
- * race.c - the reader ops: race, race_pfn and pfn_walk (DESIGN §5), and
+ * race.c - the reader ops: race, race_pfn and pfn_walk (docs/design.md §11), and
  * the checks of what a lockless reader promises (I_SNAPSHOT, I_GUP).
  *
  * A race op runs a reader on one page; the op after it in the program is

@@ -2,7 +2,7 @@
  * gup.c - the GUP-fast reference grab.
  *
  * Follows try_grab_folio_fast() / try_get_folio() of mm/gup.c in Linux
- * v6.17 (kernel-facts.md §7.6): read page_folio(page) locklessly, refuse a
+ * v6.17 (docs/kernel-notes.md §17.1): read page_folio(page) locklessly, refuse a
  * negative count, folio_ref_try_add() (fails on a frozen or free folio),
  * then re-read page_folio(page) and back out if the page moved to another
  * folio under us (split, free, reuse).  gup_fast_folio_allowed() reduced to

@@ -2,8 +2,8 @@
  * huge_memory.c - splitting a large folio to a lower order.
  *
  * Follows mm/huge_memory.c of Linux v6.17 (__folio_split with a uniform
- * split, __split_unmapped_folio, __split_folio_to_order; kernel-facts.md
- * §8.1 - §8.2): the order and busy checks with the kernel's errnos,
+ * split, __split_unmapped_folio, __split_folio_to_order; docs/kernel-notes.md
+ * §10): the order and busy checks with the kernel's errnos,
  * can_split_folio(), unmap_folio() through try_to_migrate() with
  * TTU_SPLIT_HUGE_PMD, the refcount freeze to 1 + extra pins, the per-folio
  * field logic, the unfreeze of every new folio (origin last), remap_page()

@@ -1,6 +1,6 @@
 /*
  * memdesc.c - the memdesc representation's allocation, reference and
- * GUP-fast paths (seed 002; kernel-facts.md §7).
+ * GUP-fast paths (seed 002; docs/kernel-notes.md §16, §17.2).
  *
  * Descriptors come from per-type pools that never give memory back while
  * the world lives (SLAB_TYPESAFE_BY_RCU): a freed folio descriptor keeps

@@ -2,8 +2,8 @@
  * memremap.c - ZONE_DEVICE pages: initialising a dev_pagemap's pages, the
  * driver-side allocation, and freeing a device folio.
  *
- * Follows mm/memremap.c and mm/mm_init.c of Linux v6.17 (kernel-facts.md
- * §6.2 - §6.3): __init_zone_device_page() (refcount 0 for PRIVATE and
+ * Follows mm/memremap.c and mm/mm_init.c of Linux v6.17 (docs/kernel-notes.md
+ * §14.2 - §14.3): __init_zone_device_page() (refcount 0 for PRIVATE and
  * FS_DAX, pgmap in the folio's lru slot since 6.15), zone_device_page_init()
  * (pgmap reference, refcount 1, locked), and the v6.15+
  * free_zone_device_folio(): uncharge, clear anon-exclusive, clear mapping

@@ -1,7 +1,7 @@
 /*
  * migrate.c - migrating a folio from one RAM folio to another.
  *
- * Follows mm/migrate.c of Linux v6.17 (kernel-facts.md §8.3):
+ * Follows mm/migrate.c of Linux v6.17 (docs/kernel-notes.md §11):
  * folio_expected_refs(), folio_migrate_mapping() (the refcount check or
  * freeze, the mapping/index move, the page-cache references moving to
  * dst), folio_migrate_flags(), __migrate_folio(), move_to_new_folio(), and

@@ -1,7 +1,7 @@
 /*
  * migrate_device.c - the migrate_vma pipeline for one PTE.
  *
- * Follows mm/migrate_device.c of Linux v6.17 (kernel-facts.md §6.4), with
+ * Follows mm/migrate_device.c of Linux v6.17 (docs/kernel-notes.md §15), with
  * the VMA range reduced to a single page-table entry (the model's mapping
  * table entry): migrate_vma_setup() = collect (get, trylock, migration
  * entry, rmap removal, put) + migrate_device_unmap() (try_to_migrate the

@@ -2,8 +2,8 @@
  * page_alloc.c - the buddy allocator over the world's RAM, and the free and
  * allocation paths with their debug checks.
  *
- * Follows mm/page_alloc.c of Linux v6.17 (kernel-facts.md §2.6, §3.3, §9.1
- * - §9.3): __free_one_page() merging, expand(), set_buddy_order(),
+ * Follows mm/page_alloc.c of Linux v6.17 (docs/kernel-notes.md §4.2,
+ * §9.1 - §9.4): __free_one_page() merging, expand(), set_buddy_order(),
  * free_pages_prepare() in the kernel's order (tail prep, anon mapping clear,
  * the 6.17 page-type reset, free_page_is_bad()), check_new_page(),
  * post_alloc_hook() and prep_compound_page().  One zone, no pcp lists, no
@@ -233,7 +233,7 @@ out:
 	return ret;
 }
 
-/* free_pages_prepare(), v6.17 order of steps (kernel-facts §9.1). */
+/* free_pages_prepare(), v6.17 order of steps (docs/kernel-notes.md §9.1). */
 bool free_pages_prepare(struct page *page, unsigned int order)
 {
 	int bad = 0;

@@ -2,7 +2,7 @@
  * page_type.c - __SetPage<Type> / __ClearPage<Type> with their debug checks.
  *
  * Follows the PAGE_TYPE_OPS / FOLIO_TYPE_OPS generators of
- * include/linux/page-flags.h, Linux v6.17 (kernel-facts.md §3.1): setting an
+ * include/linux/page-flags.h, Linux v6.17 (docs/kernel-notes.md §6.3): setting an
  * already-set type is a no-op; otherwise page_type must be UINT_MAX (no
  * type, not mapped) and the low 24 bits start at 0.  Clearing an untyped
  * page is a no-op; clearing another type is a VM_BUG.

@@ -3,7 +3,7 @@
  * that a lockless reader can use while the folio is split or freed.
  *
  * Follows mm/util.c of Linux v6.17 ("mm/util: introduce snapshot_page()",
- * Luiz Capitulino, v3 2025-07-14; kernel-facts.md §5; seed 000): up to 5
+ * Luiz Capitulino, v3 2025-07-14; docs/kernel-notes.md §12; seed 000): up to 5
  * retries, nr_pages carried across attempts, the idx > nr_pages test, and
  * the give-up path that describes the page as a lone order-0 page.  The
  * head pointer comes from the page copy (v3); knob snapshot_live_head
