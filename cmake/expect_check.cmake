@@ -7,7 +7,7 @@
 #   ff_expect_check(OUT_VAR CC BIN_DIR TRACE...)
 #
 # which builds BIN_DIR/expect_check from cmake/expect_check.c,
-# src/harness/expect.c, src/glue/tables.c and src/harness/bugs.c with the
+# src/harness/expect.c, readfile.c, src/glue/tables.c and src/harness/bugs.c with the
 # C compiler CC (again only when a source is newer), runs it over the
 # traces (named relative to the source root when under it) and sets
 # OUT_VAR to one line per trace, "TRACE\tKIND\tID\tBUGS\tFINDING\tFIX".
@@ -23,7 +23,8 @@ get_filename_component(ff_expect_root ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 function(ff_expect_check out_var cc bin_dir)
 	set(root ${ff_expect_root})
 	set(srcs ${root}/cmake/expect_check.c ${root}/src/harness/expect.c
-		${root}/src/glue/tables.c ${root}/src/harness/bugs.c)
+		${root}/src/harness/readfile.c ${root}/src/glue/tables.c
+		${root}/src/harness/bugs.c)
 	set(deps ${srcs} ${root}/include/foliofuzz/expect.h
 		${root}/include/foliofuzz/fail.h ${root}/include/foliofuzz/bugs.h
 		${root}/include/foliofuzz/glue.h

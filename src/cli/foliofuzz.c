@@ -32,6 +32,7 @@
 #include "cli.h"
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
+#include "foliofuzz/readfile.h"
 
 #define EXIT_VIOLATION 1
 #define EXIT_USAGE 2
@@ -68,54 +69,12 @@ static int usage(const char *msg)
 /* Reads a whole file; NULL with a message on error. */
 static uint8_t *read_file(const char *path, size_t *size)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t cap = 0, n = 0;
+	char err[512];
+	char *buf = ff_read_file(path, size, err, sizeof(err));
 
-	if (!f) {
-		fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			uint8_t *nb;
-
-			cap = cap ? cap * 2 : 4096;
-			if (cap > (64u << 20)) {
-				fprintf(stderr, "foliofuzz: %s: too large\n",
-					path);
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "foliofuzz: %s: read error\n", path);
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
 	if (!buf)
-		buf = malloc(1);
-	if (buf)
-		buf[n] = 0;
-	*size = n;
-	return buf;
+		fprintf(stderr, "foliofuzz: %s\n", err);
+	return (uint8_t *)buf;
 }
 
 /* The fuzz target whose byte encoding raw inputs use (--target=). */

@@ -12,6 +12,7 @@
 
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/expect.h"
+#include "foliofuzz/readfile.h"
 #include "foliofuzz/fail.h"
 
 #define WANT_ANY                                                               \
@@ -333,45 +334,13 @@ int ff_expect_parse(const char *text, size_t len, const char *path,
 int ff_expect_read(const char *path, struct ff_expect *e, char *err,
 		   size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
+	size_t n;
+	char *buf = ff_read_file(path, &n, err, errlen);
 	int rc;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (!buf)
 		return -1;
-	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *nb = NULL;
-
-			cap = cap ? cap * 2 : 4096;
-			if (cap <= (64u << 20))
-				nb = realloc(buf, cap);
-			if (!nb) {
-				snprintf(err, errlen, "%s: too large", path);
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(buf);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	rc = ff_expect_parse(buf ? buf : "", n, path, e, err, errlen);
+	rc = ff_expect_parse(buf, n, path, e, err, errlen);
 	free(buf);
 	return rc;
 }

@@ -12,37 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 cli=${1:?usage: test_expect.sh PATH/TO/foliofuzz WORK_DIR}
 work=${2:?usage: test_expect.sh PATH/TO/foliofuzz WORK_DIR}
 rm -rf "$work" && mkdir -p "$work" || exit 1
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
-
-# expect_rc RC DESCRIPTION CMD...: CMD exits RC; its output in $out.
-expect_rc() {
-	local want=$1 what=$2 rc
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then
-		ok
-	else
-		bad "$what: exit $rc, want $want: $*"
-		printf '%s\n' "$out" | sed 's/^/    /' >&2
-	fi
-}
-
-# expect_line LINE DESCRIPTION: $out has exactly this line.
-expect_line() {
-	if grep -qxF -- "$1" <<<"$out"; then
-		ok
-	else
-		bad "$2: output lacks the line '$1'"
-		printf '%s\n' "$out" | sed 's/^/    /' >&2
-	fi
-}
+. tests/scripts/testlib.sh
 
 # ---- run --summary ---------------------------------------------------------
 

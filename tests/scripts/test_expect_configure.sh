@@ -20,13 +20,12 @@ cc=${2:?usage: test_expect_configure.sh CMAKE CC WORK_DIR}
 work=${3:?usage: test_expect_configure.sh CMAKE CC WORK_DIR}
 rm -rf "$work" && mkdir -p "$work/proj/corpus/regressions" || exit 1
 work=$(cd "$work" && pwd)
-pass=0 fail=0
-
-ok() { pass=$((pass + 1)); }
+. tests/scripts/testlib.sh
+# Here a failure always shows the output that made it one.
 bad() {
 	fail=$((fail + 1))
 	echo "FAIL: $*" >&2
-	printf '%s\n' "$out" | sed 's/^/    /' >&2
+	show_out
 }
 
 trace=$work/proj/corpus/regressions/x.trace

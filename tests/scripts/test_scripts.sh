@@ -16,40 +16,7 @@ set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 cli=${1:?usage: test_scripts.sh PATH/TO/foliofuzz}
 export FF_CLI=$cli
-pass=0 fail=0
-
-ok() {
-	pass=$((pass + 1))
-}
-
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
-
-# expect_rc RC DESCRIPTION CMD...: CMD exits RC; its output in $out.
-expect_rc() {
-	local want=$1 what=$2 rc
-	shift 2
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -eq "$want" ]; then
-		ok
-	else
-		bad "$what: exit $rc, want $want: $*"
-		printf '%s\n' "$out" | sed 's/^/    /' >&2
-	fi
-}
-
-# expect_out PATTERN DESCRIPTION: $out matches the extended regex.
-expect_out() {
-	if grep -qE -- "$1" <<<"$out"; then
-		ok
-	else
-		bad "$2: output lacks /$1/"
-		printf '%s\n' "$out" | sed 's/^/    /' >&2
-	fi
-}
+. tests/scripts/testlib.sh
 
 # ---- durations ------------------------------------------------------------
 
