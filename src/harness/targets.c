@@ -50,7 +50,7 @@ static const uint8_t snapshot_ops[] = {
 _Static_assert(sizeof(snapshot_ops) < SNAPSHOT_SLOTS,
 	       "target snapshot: no slot left");
 
-/* What both representations share (ops_memdesc.c): the differential. */
+/* What both representations share (repr_memdesc.c): the differential. */
 static const uint8_t memdesc_ops[] = {
 	FF_OP_ALLOC, FF_OP_GET,	     FF_OP_PUT,	     FF_OP_FREE,
 	FF_OP_MAP,   FF_OP_UNMAP,    FF_OP_SET_TYPE, FF_OP_CLEAR_TYPE,
