@@ -62,7 +62,9 @@ static int usage(const char *msg)
 		"[--seconds=S] [--seed=S] [--len=L] [--corpus=DIR] "
 		"(random --help)\n"
 		"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
-		"[--target=T] [--no-suppress] [--pfns=N]\n");
+		"[--target=T] [--no-suppress] [--pfns=N]\n"
+		"       foliofuzz kshim-gate LAYOUT.tsv   "
+		"(a kernel tree's layout vs the model's; scripts/kshim.sh)\n");
 	return EXIT_USAGE;
 }
 
@@ -662,6 +664,7 @@ int ff_cmd_minimize(int argc, char **argv);		     /* minimize.c */
 int ff_cmd_random(int argc, char **argv);		     /* random.c */
 int ff_cmd_expect(int argc, char **argv);		     /* verify.c */
 int ff_cmd_verify(int argc, char **argv, const char *argv0); /* verify.c */
+int ff_cmd_kshim_gate(int argc, char **argv);		     /* kshim_gate.c */
 
 int main(int argc, char **argv)
 {
@@ -694,6 +697,8 @@ int main(int argc, char **argv)
 		return ff_cmd_expect(argc - 2, argv + 2);
 	if (strcmp(cmd, "verify") == 0)
 		return ff_cmd_verify(argc - 2, argv + 2, argv[0]);
+	if (strcmp(cmd, "kshim-gate") == 0)
+		return ff_cmd_kshim_gate(argc - 2, argv + 2);
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
 		usage(NULL);
 		return 0;
