@@ -33,41 +33,16 @@ struct entry {
 	unsigned long size;  /* field size, 0 for enums */
 };
 
+/* One entry of fields.def (which has no commas). */
 #define F(type, logical, member)                                               \
-	{                                                                      \
-#type "." logical, offsetof(struct type, member),              \
-			sizeof(((struct type *)0)->member)                     \
-	}
+	{ #type "." logical, offsetof(struct type, member),                    \
+	  sizeof(((struct type *)0)->member) },
 
 /* The model's fields, under the logical names the bridge uses. */
+#define FOLIO_NR_PAGES _nr_pages
+#define FF_KS_HAVE_MEMCG 1
 static const struct entry model_fields[] = {
-	F(page, "flags", flags),
-	F(page, "lru", lru),
-	F(page, "compound_head", compound_head),
-	F(page, "mapping", mapping),
-	F(page, "index", index),
-	F(page, "private", private),
-	F(page, "_mapcount", _mapcount),
-	F(page, "page_type", page_type),
-	F(page, "_refcount", _refcount),
-	F(page, "memcg_data", memcg_data),
-	F(page, "zone_device_data", zone_device_data),
-	F(folio, "flags", flags),
-	F(folio, "lru", lru),
-	F(folio, "mapping", mapping),
-	F(folio, "index", index),
-	F(folio, "private", private),
-	F(folio, "_mapcount", _mapcount),
-	F(folio, "_refcount", _refcount),
-	F(folio, "_flags_1", _flags_1),
-	F(folio, "_head_1", _head_1),
-	F(folio, "large_mapcount", _large_mapcount),
-	F(folio, "entire_mapcount", _entire_mapcount),
-	F(folio, "nr_pages_mapped", _nr_pages_mapped),
-	F(folio, "pincount", _pincount),
-	F(folio, "nr_pages", _nr_pages),
-	F(folio, "_flags_2", _flags_2),
-	F(folio, "_head_2", _head_2),
+#include "../kshim/fields.def"
 	{ "struct.page.size", sizeof(struct page), 0 },
 	{ "struct.folio.size", sizeof(struct folio), 0 },
 };

@@ -25,11 +25,11 @@
 
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
+#include "foliofuzz/readfile.h"
 
 int ff_cmd_minimize(int argc, char **argv);
 
 #define EXIT_USAGE 2
-#define MAX_INPUT (64u << 20)
 
 static int usage(const char *msg)
 {
@@ -46,65 +46,33 @@ static int usage(const char *msg)
 static int load(const char *path, const struct ff_target **t,
 		struct ff_prog *prog)
 {
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
+	size_t n;
 	char err[512];
 	int rc = 0;
+	uint8_t *buf = (uint8_t *)ff_read_file(path, &n, err, sizeof(err));
 
-	if (!f) {
-		fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
+	if (!buf) {
+		fprintf(stderr, "foliofuzz: %s\n", err);
 		return EXIT_USAGE;
 	}
-	for (;;) {
-		size_t got;
+	if (ff_is_text_trace(buf, n, path)) {
+		const char *tt = strstr((const char *)buf, "\n# target: ");
+		char name[32];
 
-		if (n == cap) {
-			uint8_t *nb = NULL;
-
-			cap = cap ? cap * 2 : 4096;
-			if (cap <= MAX_INPUT)
-				nb = realloc(buf, cap + 1);
-			if (!nb) {
-				fprintf(stderr, "foliofuzz: %s: too large\n",
-					path);
-				rc = EXIT_USAGE;
-				break;
-			}
-			buf = nb;
+		if (ff_trace_parse((const char *)buf, n, path, prog, err,
+				   sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			rc = EXIT_USAGE;
+		} else if (tt && (sscanf(tt + 11, "%31s", name) != 1 ||
+				  !(*t = ff_target_by_name(name)))) {
+			fprintf(stderr,
+				"foliofuzz: %s: bad '# target:' "
+				"line\n",
+				path);
+			rc = EXIT_USAGE;
 		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (!rc && ferror(f)) {
-		fprintf(stderr, "foliofuzz: %s: read error\n", path);
-		rc = EXIT_USAGE;
-	}
-	fclose(f);
-	if (!rc && buf) {
-		buf[n] = 0;
-		if (ff_is_text_trace(buf, n, path)) {
-			const char *tt =
-				strstr((const char *)buf, "\n# target: ");
-			char name[32];
-
-			if (ff_trace_parse((const char *)buf, n, path, prog,
-					   err, sizeof(err))) {
-				fprintf(stderr, "%s\n", err);
-				rc = EXIT_USAGE;
-			} else if (tt && (sscanf(tt + 11, "%31s", name) != 1 ||
-					  !(*t = ff_target_by_name(name)))) {
-				fprintf(stderr,
-					"foliofuzz: %s: bad '# target:' "
-					"line\n",
-					path);
-				rc = EXIT_USAGE;
-			}
-		} else {
-			ff_decode_target(*t, buf, n, prog);
-		}
+	} else {
+		ff_decode_target(*t, buf, n, prog);
 	}
 	free(buf);
 	return rc;

@@ -27,48 +27,26 @@ struct ff_ks_entry {
 	unsigned long size;  /* field size; 0 for an enum */
 };
 
+/* One entry of fields.def (which has no commas). */
 #define F(type, logical, member)                                               \
-	{                                                                      \
-#type "." logical, offsetof(struct type, member),              \
-			sizeof_field(struct type, member)                      \
-	}
+	{ #type "." logical, offsetof(struct type, member),                    \
+	  sizeof_field(struct type, member) },
 
 const char ff_ks_release[] = UTS_RELEASE;
 
-const struct ff_ks_entry ff_ks_fields[] = {
-	F(page, "flags", flags),
-	F(page, "lru", lru),
-	F(page, "compound_head", compound_head),
-	F(page, "mapping", mapping),
-	F(page, "index", index),
-	F(page, "private", private),
-	F(page, "_mapcount", _mapcount),
-	F(page, "page_type", page_type),
-	F(page, "_refcount", _refcount),
-#ifdef CONFIG_MEMCG
-	F(page, "memcg_data", memcg_data),
-#endif
-	F(page, "zone_device_data", zone_device_data),
-	F(folio, "flags", flags),
-	F(folio, "lru", lru),
-	F(folio, "mapping", mapping),
-	F(folio, "index", index),
-	F(folio, "private", private),
-	F(folio, "_mapcount", _mapcount),
-	F(folio, "_refcount", _refcount),
-	F(folio, "_flags_1", _flags_1),
-	F(folio, "_head_1", _head_1),
-	F(folio, "large_mapcount", _large_mapcount),
-	F(folio, "entire_mapcount", _entire_mapcount),
-	F(folio, "nr_pages_mapped", _nr_pages_mapped),
-	F(folio, "pincount", _pincount),
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
-	F(folio, "nr_pages", _nr_pages),
+#define FOLIO_NR_PAGES _nr_pages
 #else
-	F(folio, "nr_pages", _folio_nr_pages),
+#define FOLIO_NR_PAGES _folio_nr_pages
 #endif
-	F(folio, "_flags_2", _flags_2),
-	F(folio, "_head_2", _head_2),
+#ifdef CONFIG_MEMCG
+#define FF_KS_HAVE_MEMCG 1
+#else
+#define FF_KS_HAVE_MEMCG 0
+#endif
+
+const struct ff_ks_entry ff_ks_fields[] = {
+#include "fields.def"
 	{ "struct.page.size", sizeof(struct page), 0 },
 	{ "struct.folio.size", sizeof(struct folio), 0 },
 	{ 0, 0, 0 },
