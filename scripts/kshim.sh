@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# kshim.sh - prepare a kernel tree for kshim and run the layout gate
-# (docs/kshim.md).  First stage of issue 10: the bridge technique's layout
-# table and the gate; the picks that link real kernel code come next.
+# kshim.sh - build foliofuzz with real kernel code from a user's tree
+# (docs/kshim.md): prepare the tree out of tree, run the layout gate,
+# extract and bridge the picks, and build bin/foliofuzz and bin/fuzz_<T>
+# with the tree's code linked in.
 #
-#   scripts/kshim.sh --kernel-src SRC [--out DIR] [--no-build]
+#   scripts/kshim.sh --kernel-src SRC [--pick LIST] [--out DIR] [--no-build]
 #
+# LIST: comma-separated picks of src/kshim/picks.tsv (default: all that
+# the tree's version supports: dax, freecheck, pageflags, util).
 # SRC is a kernel source tree or a kernel source tarball (.tar, .tar.xz,
 # .tar.gz; Debian's linux-source-6.12 installs /usr/src/
 # linux-source-6.12.tar.xz).  Nothing is written into SRC: a tarball is
@@ -21,6 +24,11 @@
 #   layout.tsv       what it prints: release, fields, enum values
 #   gate.txt         `foliofuzz kshim-gate layout.tsv`: the differences
 #                    from the model and the helpers refused
+#   gen/             the tree's extracted code and generated headers
+#                    (scripts/kshim_picks.py; GPL: never commit it)
+#   obj/             bridge objects, compiled with the tree's flags
+#   cmake/           the foliofuzz build (asan preset, FF_KSHIM_DIR=DIR)
+#   bin/             foliofuzz and fuzz_<target> of that build
 # Each step is skipped when its inputs did not change (a stamp holds the
 # tree's release and the hashes of the files it used), so a rerun is fast.
 #
@@ -28,13 +36,14 @@
 # tree, or a missing tool; 1 when a build step fails (its log is named).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble kshim.sh || exit 1
 
-FF_USAGE="usage: scripts/kshim.sh --kernel-src SRC [--out DIR] [--no-build]"
-src= out= build=1
+FF_USAGE="usage: scripts/kshim.sh --kernel-src SRC [--pick LIST] [--out DIR] [--no-build]"
+src= out= build=1 picks=
 while [ $# -gt 0 ]; do
-	ff_opt "--kernel-src --out" "$@" || ff_usage "$FF_OPT $FF_ERR"
+	ff_opt "--kernel-src --out --pick" "$@" || ff_usage "$FF_OPT $FF_ERR"
 	shift "$FF_SHIFT"
 	case $FF_OPT in
 	--kernel-src) src=$FF_VAL ;;
+	--pick) picks=$FF_VAL ;;
 	--out) out=$FF_VAL ;;
 	--no-build) build=0 ;;
 	-h | --help) ff_usage ;;
@@ -149,3 +158,32 @@ fi
 "$cli" kshim-gate "$out/layout.tsv" >"$out/gate.txt" || ff_die 1 "the gate could not read $out/layout.tsv"
 grep -E '^(differs|gate:)' "$out/gate.txt" | sed "s/^/$FF_NAME: /"
 ff_say "gate result and refused helpers: $out/gate.txt"
+[ "$build" = 1 ] || exit 0
+
+# ---- the picks: extract into gen/, bridges into obj/ ------------------------
+ff_say "extracting the picks${picks:+ ($picks)} from Linux $release"
+mkdir -p "$out/gen" "$out/obj"
+cp "$out/ks_enums.h" "$out/gen/ks_enums.h"
+bridges=$(python3 "$root/scripts/kshim_picks.py" generate --root "$root" \
+	--tree "$tree" --out "$out" --release "$release" --picks "$picks") ||
+	exit 2
+while read -r kind pick file; do
+	[ "$kind" = bridge ] || continue
+	ff_say "compiling the $pick bridge with the tree's headers and flags"
+	(cd "$kb" && "$cc" "${kflags[@]}" -fPIC -Wno-attributes -I"$out/gen" \
+		-I"$root/src/kshim" -c "$file" -o "$out/obj/bridge_$pick.o") \
+		>>"$out/bridge.log" 2>&1 ||
+		ff_die 1 "the $pick bridge did not compile; see $out/bridge.log"
+done <<<"$bridges"
+cp "$out/gate.txt" "$out/gen/gate.txt"
+
+# ---- foliofuzz with the real code linked in ---------------------------------
+ff_say "building foliofuzz and the fuzz targets against Linux $release; log: $out/cmake.log"
+targets="foliofuzz $(sed -n 's/^set(FF_FUZZ_TARGETS \(.*\))/\1/p' "$root/CMakeLists.txt" |
+	sed 's/\([a-z_]*\)/fuzz_\1/g')"
+{
+	cmake --preset asan -S "$root" -B "$out/cmake" -DFF_KSHIM_DIR="$out" &&
+		cmake --build "$out/cmake" -j"$(nproc)" --target $targets
+} >"$out/cmake.log" 2>&1 || ff_die 1 "the kshim build failed; see $out/cmake.log"
+ln -sfn cmake/bin "$out/bin"
+ff_say "built $out/bin/: $targets; its manifest: $out/bin/foliofuzz kshim"

@@ -30,9 +30,11 @@ struct ff_finding_info {
 extern const struct ff_finding_info ff_findings[FF_NR_FINDINGS];
 
 struct ff_failure {
-	int inv;     /* enum ff_inv, FF_INV_NONE when none */
-	int finding; /* enum ff_finding, FF_FINDING_NONE if new */
-	long pfn;    /* affected pfn, -1 if none */
+	int inv;      /* enum ff_inv, FF_INV_NONE when none */
+	int finding;  /* enum ff_finding, FF_FINDING_NONE if new */
+	long pfn;     /* affected pfn, -1 if none */
+	int expected; /* kshim: the expected-difference row that explains
+		       * it in this kernel tree, -1 if none (docs/kshim.md) */
 	char msg[FF_FAIL_MSG];
 };
 

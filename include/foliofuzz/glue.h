@@ -54,6 +54,8 @@ struct ff_config {
 	uint32_t nr_dax;      /* FS-DAX pfns (64; a multiple of 4) */
 	uint64_t bugs;	      /* bug knobs, FF_BUG_* bits (bugs.def) */
 	uint8_t memdesc;      /* the memdesc representation (memdesc.h) */
+	uint8_t kshim;	      /* run the real kernel code a kshim build
+			       * linked in (ff_kimpl below); 0: the model */
 };
 
 /* ---- objects pages point at.  Aligned so the mapping low bits are free. */
@@ -128,6 +130,7 @@ struct ff_map {
 struct md_folio;
 struct md_slab;
 struct md_ptdesc;
+struct ff_kimpl;
 
 /*
  * The kernel state: everything the modelled kernel owns.  pfns are laid
@@ -159,6 +162,10 @@ struct ff_kernel {
 	/* page tables stand-in */
 	struct ff_map maps[FF_MAX_MAPS];
 	uint32_t nr_maps;
+
+	/* kshim builds: the real kernel functions this kernel runs in place
+	 * of (or beside) the model's; NULL: the model alone (ff_kimpl) */
+	const struct ff_kimpl *impl;
 
 	/* memdesc representation: descriptor pools (type-safe, reused) */
 	struct {
@@ -280,6 +287,78 @@ enum ff_race_point {
 };
 
 void ff_race_point(enum ff_race_point rp);
+
+/* ---- kshim: real kernel code in place of model functions (docs/kshim.md)
+ *
+ * A kshim build (scripts/kshim.sh) compiles selected functions of a user's
+ * kernel tree into foliofuzz and fills one struct ff_kimpl with them.  A
+ * world whose cfg.kshim is set points k.impl at it; a model function that
+ * a pick replaces starts with FF_KSHIM_SWAP(), so the same op runs the
+ * tree's code instead.  The check_* members run beside the model and
+ * compare (pageflags cross-check, freecheck).  Outside kshim builds
+ * FF_KSHIM is not defined and the hooks compile to nothing.
+ */
+struct ff_dax_file;
+struct ff_kexpected;
+struct ff_kimpl {
+	const char *release; /* the tree's kernel release, "6.12.117" */
+	/* fs/dax.c (pick dax): the harness-facing DAX entry operations */
+	int (*dax_insert)(struct ff_dax_file *f, unsigned long index);
+	void (*dax_disassociate)(struct ff_dax_file *f, unsigned long index);
+	struct page *(*dax_busy)(struct ff_dax_file *f, unsigned long index);
+	/* mm/util.c (pick util) */
+	struct address_space *(*folio_mapping)(const struct folio *folio);
+	struct anon_vma *(*folio_anon_vma)(const struct folio *folio);
+	/* beside the model: called on every page the model frees, before
+	 * its own checks, with the model's verdict still to come (freecheck) */
+	void (*check_free)(struct page *page, unsigned int order);
+	/* beside the model: called for every touched pfn after each step
+	 * (pageflags) */
+	void (*check_page)(unsigned long pfn);
+	/* the expected-difference row that explains a failure of inv in
+	 * this tree, or -1 */
+	int (*expected)(int inv);
+	const struct ff_kexpected *expected_rows; /* the whole table */
+};
+
+/* One row of the expected-differences table (src/kshim/expected.def). */
+struct ff_kexpected {
+	const char *id;	   /* EXP_DAX_SHARED_ANON */
+	const char *pick;  /* the pick whose real code shows it */
+	const char *from;  /* first release it applies to, "6.12" */
+	const char *until; /* first release it no longer applies to, or "" */
+	int inv;	   /* the invariant it breaks (enum ff_inv) */
+	const char *why;
+	const char *ref; /* the upstream commit or patch title */
+};
+
+#ifdef FF_KSHIM
+#define FF_KSHIM_SWAP(fn, ...)                                                 \
+	do {                                                                   \
+		if (ff_kern->impl && ff_kern->impl->fn)                        \
+			return ff_kern->impl->fn(__VA_ARGS__);                 \
+	} while (0)
+#define FF_KSHIM_SWAP_VOID(fn, ...)                                            \
+	do {                                                                   \
+		if (ff_kern->impl && ff_kern->impl->fn) {                      \
+			ff_kern->impl->fn(__VA_ARGS__);                        \
+			return;                                                \
+		}                                                              \
+	} while (0)
+#define FF_KSHIM_BESIDE(fn, ...)                                               \
+	do {                                                                   \
+		if (ff_kern->impl && ff_kern->impl->fn)                        \
+			ff_kern->impl->fn(__VA_ARGS__);                        \
+	} while (0)
+#else
+#define FF_KSHIM_SWAP(fn, ...) ((void)0)
+#define FF_KSHIM_SWAP_VOID(fn, ...) ((void)0)
+#define FF_KSHIM_BESIDE(fn, ...) ((void)0)
+#endif
+
+/* Real kernel code notes that it ran (fn, and "file:line" in the tree), so
+ * a report can name it (src/glue/fail.c). */
+void ff_kshim_ran(const char *fn, const char *loc);
 
 /* ---- symbolic printing (src/glue/sym.c)
  *

@@ -175,7 +175,9 @@ struct ff_result {
 	int inv;     /* FF_INV_NONE when every invariant held */
 	size_t step; /* failing step (index into prog), or prog->nr */
 	size_t ok, refused;
-	int finding; /* a suppressed known finding, or FF_FINDING_NONE */
+	int finding;  /* a suppressed known finding, or FF_FINDING_NONE */
+	int expected; /* kshim: a suppressed expected difference (its row in
+		       * the tree's table, docs/kshim.md), or -1 */
 };
 
 void ff_run_opts_default(struct ff_run_opts *o);

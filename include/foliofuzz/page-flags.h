@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "foliofuzz/glue.h"
 #include "foliofuzz/mm_types.h"
 
 enum pageflags {
@@ -307,6 +308,7 @@ static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 {
 	unsigned long m = (unsigned long)folio->mapping;
 
+	FF_KSHIM_SWAP(folio_anon_vma, folio); /* pick util: mm/util.c */
 	if ((m & FOLIO_MAPPING_FLAGS) != FOLIO_MAPPING_ANON)
 		return NULL;
 	return (struct anon_vma *)(m - FOLIO_MAPPING_ANON);
@@ -314,6 +316,7 @@ static inline struct anon_vma *folio_anon_vma(const struct folio *folio)
 /* folio_mapping() without swap cache: NULL when any flag bit is set. */
 static inline struct address_space *folio_mapping(const struct folio *folio)
 {
+	FF_KSHIM_SWAP(folio_mapping, folio); /* pick util: mm/util.c */
 	if ((unsigned long)folio->mapping & FOLIO_MAPPING_FLAGS)
 		return NULL;
 	return folio->mapping;

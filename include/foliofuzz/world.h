@@ -14,6 +14,7 @@
 
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -119,7 +120,8 @@ struct ff_world {
 
 	/* failure state (fail.h) */
 	struct ff_failure fail;
-	jmp_buf *bug_jmp; /* set while an op runs: VM_BUG_ON exits */
+	char kshim_ran[192]; /* kshim: real kernel functions run this step */
+	jmp_buf *bug_jmp;    /* set while an op runs: VM_BUG_ON exits */
 
 	struct ff_stats stats;
 };
@@ -145,7 +147,18 @@ static inline bool ff_world_failed(const struct ff_world *w)
 	return w->fail.inv != FF_INV_NONE;
 }
 
+/* The defaults; in a kshim build cfg.kshim is set unless the environment
+ * says FOLIOFUZZ_KSHIM=0. */
 void ff_config_default(struct ff_config *cfg);
+
+/* kshim builds (src/harness/kshim.c): the real code linked in, or NULL in
+ * a model-only build; whether the environment asks for it (default yes). */
+const struct ff_kimpl *ff_kshim_impl(void);
+bool ff_kshim_wanted(void);
+/* "expected difference: ID (Linux FROM..UNTIL, pick P): WHY; upstream: REF" */
+void ff_print_expected(FILE *f, const struct ff_kimpl *impl, int row);
+/* `foliofuzz kshim`: the manifest of a kshim build (src/kshim/runtime.c). */
+void ff_kshim_manifest(FILE *f);
 
 struct ff_world *ff_world_create(const struct ff_config *cfg);
 

@@ -64,7 +64,11 @@ static int usage(const char *msg)
 		"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
 		"[--target=T] [--no-suppress] [--pfns=N]\n"
 		"       foliofuzz kshim-gate LAYOUT.tsv   "
-		"(a kernel tree's layout vs the model's; scripts/kshim.sh)\n");
+		"(a kernel tree's layout vs the model's; scripts/kshim.sh)\n"
+		"       foliofuzz kshim   (a kshim build's manifest: kernel "
+		"release, sources, picks, gate, expected differences)\n"
+		"run in a kshim build: --model runs the model instead of the "
+		"tree's code\n");
 	return EXIT_USAGE;
 }
 
@@ -327,8 +331,11 @@ static void print_summary(const struct ff_run_opts *o,
 	} else if (finding != FF_FINDING_NONE) {
 		result = "finding";
 		inv = ff_invs[ff_findings[finding].inv].id;
+	} else if (res->expected >= 0) {
+		result = "expected";
 	}
-	if (res->inv != FF_INV_NONE || res->finding != FF_FINDING_NONE) {
+	if (res->inv != FF_INV_NONE || res->finding != FF_FINDING_NONE ||
+	    res->expected >= 0) {
 		if (res->step < prog->nr) {
 			snprintf(step, sizeof(step), "%zu", res->step + 1);
 			op = ff_op_table[prog->ops[res->step].code].name;
@@ -336,9 +343,16 @@ static void print_summary(const struct ff_run_opts *o,
 			op = "teardown";
 		}
 	}
+	if (res->expected >= 0)
+		inv = ff_invs[ff_kshim_impl()->expected_rows[res->expected].inv]
+			      .id;
 	printf("summary: result=%s inv=%s step=%s op=%s finding=%s\n", result,
 	       inv, step, op,
-	       finding != FF_FINDING_NONE ? ff_findings[finding].id : "-");
+	       finding != FF_FINDING_NONE ?
+		       ff_findings[finding].id :
+	       res->expected >= 0 ?
+		       ff_kshim_impl()->expected_rows[res->expected].id :
+		       "-");
 }
 
 static int cmd_run(int argc, char **argv)
@@ -364,7 +378,9 @@ static int cmd_run(int argc, char **argv)
 			summary = true;
 		else if (strcmp(argv[i], "--differential") == 0)
 			o.differential = 1;
-		else if (strncmp(argv[i], "--target=", 9) == 0) {
+		else if (strcmp(argv[i], "--model") == 0) {
+			o.cfg.kshim = 0;
+		} else if (strncmp(argv[i], "--target=", 9) == 0) {
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
 		} else if (strncmp(argv[i], "--pfns=", 7) == 0) {
@@ -395,7 +411,12 @@ static int cmd_run(int argc, char **argv)
 	if (target->differential)
 		o.differential = 1;
 	ff_run(&o, &prog, &res);
-	if (res.finding != FF_FINDING_NONE)
+	if (res.expected >= 0) {
+		printf("%s: stopped at step %zu by an expected difference "
+		       "(suppressed; --no-suppress reports it)\n",
+		       in, res.step + 1);
+		ff_print_expected(stdout, ff_kshim_impl(), res.expected);
+	} else if (res.finding != FF_FINDING_NONE)
 		printf("%s: stopped at step %zu by known finding %s "
 		       "(suppressed; --no-suppress reports it)\n",
 		       in, res.step + 1, ff_findings[res.finding].id);
@@ -699,6 +720,12 @@ int main(int argc, char **argv)
 		return ff_cmd_verify(argc - 2, argv + 2, argv[0]);
 	if (strcmp(cmd, "kshim-gate") == 0)
 		return ff_cmd_kshim_gate(argc - 2, argv + 2);
+	if (strcmp(cmd, "kshim") == 0) {
+		if (argc > 2)
+			return usage("kshim: no arguments");
+		ff_kshim_manifest(stdout);
+		return ff_kshim_impl() ? 0 : EXIT_USAGE;
+	}
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
 		usage(NULL);
 		return 0;

@@ -93,6 +93,7 @@ int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
 {
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
+	FF_KSHIM_SWAP(dax_insert, f, index); /* pick dax: the tree's fs/dax.c */
 	dax_associate_entry(folio, &f->as, index, f->shared[index]);
 	f->entry[index] = 1;
 	ff_touch(f->pfn[index], 1);
@@ -103,6 +104,7 @@ void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index)
 {
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
+	FF_KSHIM_SWAP_VOID(dax_disassociate, f, index);
 	dax_folio_put(folio);
 	f->entry[index] = 0;
 	ff_touch(f->pfn[index], 1);
@@ -113,6 +115,7 @@ struct page *dax_busy_page(struct ff_dax_file *f, unsigned long index)
 {
 	struct folio *folio;
 
+	FF_KSHIM_SWAP(dax_busy, f, index);
 	if (!f->entry[index])
 		return NULL;
 	folio = pfn_folio(f->pfn[index]);

@@ -23,10 +23,13 @@ static void record(int inv, const struct page *page, const char *fmt,
 		return;
 	w->fail.inv = inv;
 	w->fail.finding = FF_FINDING_NONE;
+	w->fail.expected = -1;
 	w->fail.pfn = -1;
 	if (page && page >= w->k.memmap && page < w->k.memmap + w->k.nr_memmap)
 		w->fail.pfn = (long)(page - w->k.memmap);
 	vsnprintf(w->fail.msg, sizeof(w->fail.msg), fmt, ap);
+	if (w->k.impl && w->k.impl->expected)
+		w->fail.expected = w->k.impl->expected(inv);
 }
 
 void ff_fail(int inv, const struct page *page, const char *fmt, ...)
@@ -65,6 +68,22 @@ void ff_vm_bug(int inv, const struct page *page, const char *fmt, ...)
 	fprintf(stderr, "foliofuzz: VM_BUG outside an op: %s\n",
 		ff_cur ? ff_cur->fail.msg : "(no world)");
 	abort();
+}
+
+void ff_kshim_ran(const char *fn, const char *loc)
+{
+	struct ff_world *w = ff_cur;
+	size_t len;
+	char item[96];
+
+	if (!w)
+		return;
+	snprintf(item, sizeof(item), "%s (%s)", fn, loc);
+	if (strstr(w->kshim_ran, item))
+		return;
+	len = strlen(w->kshim_ran);
+	snprintf(w->kshim_ran + len, sizeof(w->kshim_ran) - len, "%s%s",
+		 len ? ", " : "", item);
 }
 
 bool ff_failed(void)

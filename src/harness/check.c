@@ -68,6 +68,12 @@ void ff_check_step(struct ff_world *w)
 			seen[nseen++] = w->objs[idx].id;
 		check_obj(w, &w->objs[idx]);
 	}
+#ifdef FF_KSHIM
+	/* pick pageflags: the tree's own helpers on every touched pfn */
+	if (w->k.impl && w->k.impl->check_page)
+		for (uint32_t t = 0; t < w->nr_touched && !failed(w); t++)
+			w->k.impl->check_page(w->touched[t]);
+#endif
 	for (uint32_t t = 0; t < w->nr_touched; t++)
 		w->touched_mark[w->touched[t]] = 0;
 	w->nr_touched = 0;

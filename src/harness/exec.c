@@ -63,6 +63,7 @@ struct ff_step ff_step(struct ff_world *w, const struct ff_prog *prog,
 	w->prog = prog;
 	w->pc = pc;
 	w->consumed_next = false;
+	w->kshim_ran[0] = 0;
 	ff_world_enter(w);
 	s = run_op(w, &prog->ops[pc]);
 	w->stats.steps++;
@@ -290,6 +291,7 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	memset(res, 0, sizeof(*res));
 	res->inv = FF_INV_NONE;
 	res->finding = FF_FINDING_NONE;
+	res->expected = -1;
 	for (k = 0; k < prog->nr; k++) {
 		struct ff_step s = ff_step(w, prog, k, o->check);
 
@@ -341,10 +343,13 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 		swap_worlds(&w, &md);
 		k = prog->nr;
 	}
-	if (ff_world_failed(w) && w->fail.finding != FF_FINDING_NONE &&
+	if (ff_world_failed(w) &&
+	    (w->fail.finding != FF_FINDING_NONE || w->fail.expected >= 0) &&
 	    o->suppress) {
-		/* A known finding: this input ends here, as a pass. */
+		/* A known finding, or (kshim) a difference the tree is
+		 * expected to have: this input ends here, as a pass. */
 		res->finding = w->fail.finding;
+		res->expected = w->fail.expected;
 		res->step = k;
 	} else if (ff_world_failed(w)) {
 		struct ff_world *before = replay_before(&w->k.cfg, prog, k);

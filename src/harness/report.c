@@ -172,6 +172,20 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 			"known finding: %s (docs/findings.md; fix knob %s)\n",
 			ff_findings[after->fail.finding].id,
 			ff_findings[after->fail.finding].fix);
+	if (after->k.impl) {
+		fprintf(f,
+			"kernel code: Linux %s (kshim build: real code "
+			"from the tree in place of the model's)\n",
+			after->k.impl->release);
+		if (after->kshim_ran[0])
+			fprintf(f, "real code in this step: %s\n",
+				after->kshim_ran);
+		if (after->fail.expected >= 0)
+			ff_print_expected(f, after->k.impl,
+					  after->fail.expected);
+	} else {
+		fprintf(f, "kernel code: the model (v6.17)\n");
+	}
 	fprintf(f, "invariant: %s\n", inv->statement);
 	fprintf(f, "kernel: %s\n", inv->kernel);
 	fprintf(f, "---- trace up to the failing step ----\n");

@@ -25,6 +25,7 @@ void ff_config_default(struct ff_config *cfg)
 	cfg->sweep_every = 64;
 	cfg->nr_devpriv = 64;
 	cfg->nr_dax = 64;
+	cfg->kshim = ff_kshim_impl() != NULL && ff_kshim_wanted();
 }
 
 static void *xcalloc(size_t n, size_t size)
@@ -62,7 +63,8 @@ static bool same_config(const struct ff_config *a, const struct ff_config *b)
 	       a->pmd_order == b->pmd_order &&
 	       a->sweep_every == b->sweep_every &&
 	       a->nr_devpriv == b->nr_devpriv && a->nr_dax == b->nr_dax &&
-	       a->bugs == b->bugs && a->memdesc == b->memdesc;
+	       a->bugs == b->bugs && a->memdesc == b->memdesc &&
+	       a->kshim == b->kshim;
 }
 
 static size_t dirty_words(const struct ff_world *w)
@@ -175,7 +177,10 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	w->dirty = xcalloc(dirty_words(w), sizeof(*w->dirty));
 	w->fail.inv = FF_INV_NONE;
 	w->fail.finding = FF_FINDING_NONE;
+	w->fail.expected = -1;
 	w->fail.pfn = -1;
+	if (w->k.cfg.kshim)
+		w->k.impl = ff_kshim_impl();
 
 	for (uint32_t i = 0; i < FF_NR_FILES; i++)
 		w->k.files[i].id = i;

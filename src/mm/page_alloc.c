@@ -240,6 +240,9 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 
 	VM_BUG_ON_PAGE(PageTail(page), page, I_FREE_BAD_PAGE,
 		       "free_pages_prepare on a tail page");
+	/* pick freecheck: the tree's free-time checks judge the same pages
+	 * first, on a copy, and compare with the verdict below */
+	FF_KSHIM_BESIDE(check_free, page, order);
 	if (order) {
 		bool compound = PageCompound(page);
 		struct folio *folio = (struct folio *)page;
