@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The entry point every engine calls; returns 0 (libFuzzer reserves other
  * values).  A property violation does not return: it aborts. */
@@ -45,20 +46,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
  * The run options every target starts from: the default world, the bug
  * knobs named by FOLIOFUZZ_BUGS (parsed once; an unknown knob is a usage
  * error: the target exits 2 before fuzzing anything), and suppression of
- * known findings unless FOLIOFUZZ_NO_SUPPRESS is set.
+ * known findings unless FOLIOFUZZ_NO_SUPPRESS is set; in a kshim build,
+ * FOLIOFUZZ_KSHIM_DIFF=1 runs the model beside the tree's code and
+ * compares them (run --kshim-diff), FOLIOFUZZ_KSHIM=0 runs the model alone.
  */
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
 static inline void ff_fuzz_opts(struct ff_run_opts *o)
 {
-	static int parsed;
+	static int parsed, kshim_diff;
 	static uint64_t bugs;
 
 	if (!parsed) {
 		const char *env = getenv("FOLIOFUZZ_BUGS");
+		const char *kd = getenv("FOLIOFUZZ_KSHIM_DIFF");
 		char err[512];
 
+		kshim_diff = ff_kshim_impl() && kd && strcmp(kd, "0") != 0;
 		if (env && ff_bugs_parse(env, &bugs, err, sizeof(err))) {
 			fprintf(stderr, "FOLIOFUZZ_BUGS: %s\n", err);
 			exit(2);
@@ -69,6 +74,8 @@ static inline void ff_fuzz_opts(struct ff_run_opts *o)
 	o->cfg.bugs = bugs;
 	/* Known findings end an input as a pass unless asked otherwise. */
 	o->suppress = !getenv("FOLIOFUZZ_NO_SUPPRESS");
+	/* kshim builds: the tree's code and the model side by side. */
+	o->kshim_diff = kshim_diff;
 }
 
 /*

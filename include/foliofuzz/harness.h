@@ -169,6 +169,8 @@ struct ff_run_opts {
 	FILE *verbose;	  /* per-step state, or NULL */
 	int check;	  /* 0 = no invariant checks (bench) */
 	int suppress;	  /* known findings end the input as a pass (1) */
+	int kshim_diff;	  /* kshim build: also run the model in a second
+			   * world and compare the struct pages (kshim.c) */
 };
 
 struct ff_result {

@@ -120,8 +120,10 @@ struct ff_world {
 
 	/* failure state (fail.h) */
 	struct ff_failure fail;
-	char kshim_ran[192]; /* kshim: real kernel functions run this step */
-	jmp_buf *bug_jmp;    /* set while an op runs: VM_BUG_ON exits */
+	char kshim_ran[192];   /* kshim: real kernel functions run this step */
+	struct ff_world *peer; /* run --kshim-diff: the model's world beside
+				* this one (kshim.c), or NULL */
+	jmp_buf *bug_jmp;      /* set while an op runs: VM_BUG_ON exits */
 
 	struct ff_stats stats;
 };
@@ -157,6 +159,10 @@ const struct ff_kimpl *ff_kshim_impl(void);
 bool ff_kshim_wanted(void);
 /* "expected difference: ID (Linux FROM..UNTIL, pick P): WHY; upstream: REF" */
 void ff_print_expected(FILE *f, const struct ff_kimpl *impl, int row);
+/* run --kshim-diff: after a step of both worlds, records I_KSHIM_DIFF in
+ * real (the tree's code) at the first struct page that differs from the
+ * model's world, or when the model's world failed and real did not. */
+void ff_kshim_compare(struct ff_world *real, struct ff_world *model);
 /* `foliofuzz kshim`: the manifest of a kshim build (src/kshim/runtime.c). */
 void ff_kshim_manifest(FILE *f);
 

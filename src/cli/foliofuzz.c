@@ -46,7 +46,7 @@ static int usage(const char *msg)
 		"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
 		"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
 		"[--no-suppress] [--differential] [--pfns=N] [--target=T] "
-		"[--summary]\n"
+		"[--summary] [--model] [--kshim-diff]\n"
 		"       foliofuzz expect FILE.trace   (its '# expect:' line: "
 		"KIND ID BUGS FINDING FIX, tab-separated)\n"
 		"       foliofuzz verify FILE.trace [--target=T]   (run every "
@@ -68,7 +68,8 @@ static int usage(const char *msg)
 		"       foliofuzz kshim   (a kshim build's manifest: kernel "
 		"release, sources, picks, gate, expected differences)\n"
 		"run in a kshim build: --model runs the model instead of the "
-		"tree's code\n");
+		"tree's code; --kshim-diff runs both and compares their "
+		"struct pages after every step\n");
 	return EXIT_USAGE;
 }
 
@@ -380,6 +381,11 @@ static int cmd_run(int argc, char **argv)
 			o.differential = 1;
 		else if (strcmp(argv[i], "--model") == 0) {
 			o.cfg.kshim = 0;
+		} else if (strcmp(argv[i], "--kshim-diff") == 0) {
+			if (!ff_kshim_impl())
+				return usage("run: --kshim-diff needs a kshim "
+					     "build (scripts/kshim.sh)");
+			o.kshim_diff = 1;
 		} else if (strncmp(argv[i], "--target=", 9) == 0) {
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;

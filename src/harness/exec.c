@@ -277,7 +277,20 @@ static void swap_worlds(struct ff_world **a, struct ff_world **b)
 void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	    struct ff_result *res)
 {
-	struct ff_world *w = ff_world_create(&o->cfg), *md = NULL;
+	struct ff_world *w, *md = NULL, *km = NULL;
+	struct ff_config wc = o->cfg;
+
+	if (o->kshim_diff) {
+		/* the tree's code in w (the one reported), the model in km */
+		struct ff_config mc = o->cfg;
+
+		wc.kshim = 1;
+		mc.kshim = 0;
+		km = ff_world_create(&mc);
+		km->peer = NULL;
+	}
+	w = ff_world_create(&wc);
+	w->peer = km;
 	uint32_t sweep = o->cfg.sweep_every;
 	size_t k;
 
@@ -319,6 +332,11 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 			}
 			ff_world_enter(w);
 		}
+		if (km && !ff_world_failed(w)) {
+			ff_step(km, prog, k, o->check);
+			ff_kshim_compare(w, km);
+			ff_world_enter(w);
+		}
 		if (o->verbose)
 			print_verbose(o->verbose, w, k, &prog->ops[k], s);
 		if (ff_world_failed(w))
@@ -339,6 +357,10 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	}
 	if (!ff_world_failed(w))
 		ff_world_teardown(w, o->check);
+	if (km && !ff_world_failed(w)) {
+		ff_world_teardown(km, o->check);
+		ff_kshim_compare(w, km);
+	}
 	if (!ff_world_failed(w) && md && !ff_world_teardown(md, o->check)) {
 		swap_worlds(&w, &md);
 		k = prog->nr;
@@ -362,6 +384,8 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	} else {
 		res->step = prog->nr;
 	}
+	w->peer = NULL;
 	ff_world_destroy(w);
 	ff_world_destroy(md);
+	ff_world_destroy(km);
 }

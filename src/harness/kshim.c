@@ -1,9 +1,11 @@
 /*
  * kshim.c - the harness's side of kshim (docs/kshim.md): which real
- * kernel code this build has.  A kshim build (scripts/kshim.sh) compiles
- * with FF_KSHIM and links src/kshim/impl.c, which defines ks_impl; a
- * model-only build has none, and every world runs the model.
+ * kernel code this build has, the expected-difference line, and the
+ * differential of run --kshim-diff.  A kshim build (scripts/kshim.sh)
+ * compiles with FF_KSHIM and links src/kshim/runtime.c, which defines
+ * ks_impl; a model-only build has none, and every world runs the model.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,4 +57,75 @@ void ff_print_expected(FILE *f, const struct ff_kimpl *impl, int row)
 		"tree: %s; upstream: %s\n",
 		e->id, e->from, e->until[0] ? e->until : "", e->pick,
 		ff_invs[e->inv].id, e->why, e->ref);
+}
+
+/*
+ * The differential (run --kshim-diff).  The two worlds' struct pages are
+ * compared word by word after normalising pointers: a word pointing into
+ * a world's kernel state or memmap compares by its offset there, so
+ * "mapping = file 3" is equal in both worlds though the addresses are not.
+ */
+static const char *const word_name[8] = {
+	"flags",
+	"lru.next/compound_head",
+	"lru.prev",
+	"mapping",
+	"index/share",
+	"private",
+	"_mapcount/page_type,_refcount",
+	"memcg_data",
+};
+
+static uint64_t norm(const struct ff_world *w, uint64_t v)
+{
+	uint64_t k = (uint64_t)(uintptr_t)&w->k,
+		 mm = (uint64_t)(uintptr_t)w->k.memmap;
+
+	if (v >= k && v < k + sizeof(w->k))
+		return (1ULL << 62) | (v - k);
+	if (v >= mm && v < mm + w->k.nr_memmap * sizeof(struct page))
+		return (2ULL << 62) | (v - mm);
+	return v;
+}
+
+void ff_kshim_compare(struct ff_world *real, struct ff_world *model)
+{
+	if (ff_world_failed(real))
+		return;
+	if (ff_world_failed(model)) {
+		ff_world_enter(real);
+		ff_fail(I_KSHIM_DIFF, NULL,
+			"the model's world broke %s where the tree's code did "
+			"not: %.160s",
+			ff_invs[model->fail.inv].id, model->fail.msg);
+		return;
+	}
+	for (unsigned long pfn = 0; pfn < real->k.nr_memmap; pfn++) {
+		const uint64_t *a = (const uint64_t *)&real->k.memmap[pfn],
+			       *b = (const uint64_t *)&model->k.memmap[pfn];
+		char msg[FF_FAIL_MSG], sa[FF_SYM_LEN], sb[FF_SYM_LEN];
+		size_t len = 0;
+
+		if (memcmp(a, b, sizeof(struct page)) == 0)
+			continue;
+		for (int i = 0; i < 8 && len < sizeof(msg) - 1; i++) {
+			if (norm(real, a[i]) == norm(model, b[i]))
+				continue;
+			ff_world_enter(real);
+			ff_sym((unsigned long)a[i], sa);
+			ff_world_enter(model);
+			ff_sym((unsigned long)b[i], sb);
+			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+						"%s%s: tree %s, model %s",
+						len ? "; " : "", word_name[i],
+						sa, sb);
+		}
+		if (!len)
+			continue;
+		ff_world_enter(real);
+		ff_fail(I_KSHIM_DIFF, &real->k.memmap[pfn], "pfn %lu: %s", pfn,
+			msg);
+		return;
+	}
+	ff_world_enter(real);
 }

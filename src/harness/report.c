@@ -202,5 +202,9 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 		ff_world_enter(after);
 		dump_page(f, pfn_to_page(after->fail.pfn), after->fail.msg);
 	}
+	if (after->peer) { /* run --kshim-diff: the model's side */
+		fprintf(f, "---- the model's world after the step ----\n");
+		dump_state(f, after->peer, after->fail.pfn);
+	}
 	fprintf(f, "==== end of report ====\n");
 }
