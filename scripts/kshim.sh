@@ -17,7 +17,9 @@
 # MEMORY_FAILURE, IDLE_PAGE_TRACKING; make prepare).
 #
 # Into DIR (default build/kshim-<kernelrelease>/) it writes:
-#   kbuild/          the out-of-tree configuration
+#   kbuild/          the out-of-tree configuration: a link into the cache
+#                    (FF_KSHIM_CACHE, default ~/.cache/foliofuzz-kshim), which
+#                    also holds unpacked tarballs, so fresh clones share them
 #   cflags           the tree's C flags, less kernel-only code generation
 #   ks_enums.h       enum pageflags / pagetype members under that .config
 #   dump_layout      src/kshim/bridge_layout.c built against the tree
@@ -59,13 +61,20 @@ done
 
 root=$(pwd)
 src=$(realpath "$src")
+# The unpacked tarball and the prepared configuration are kept outside the
+# checkout, so fresh clones on one machine (CI) share them.  One kshim.sh at
+# a time prepares them (flock).
+cache=${FF_KSHIM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/foliofuzz-kshim}
+mkdir -p "$cache" || ff_die 2 "cannot create the cache directory $cache"
+exec 9>"$cache/.lock"
+command -v flock >/dev/null && flock 9
 
 # ---- the tree: a directory as it is, a tarball unpacked once ---------------
 if [ -f "$src" ]; then
 	key=$(sha256sum "$src" | cut -c1-16)
-	unpack=$root/build/kshim-src/$key
+	unpack=$cache/src/$key
 	if [ ! -f "$unpack/.unpacked" ]; then
-		ff_say "unpacking $src (once; cached in build/kshim-src/$key)"
+		ff_say "unpacking $src (once; cached in $unpack)"
 		rm -rf "$unpack" && mkdir -p "$unpack"
 		tar -xf "$src" -C "$unpack" ||
 			ff_die 2 "$src: not a tarball tar can read"
@@ -89,24 +98,26 @@ case $release in
 esac
 out=${out:-build/kshim-$release}
 mkdir -p "$out" && out=$(cd "$out" && pwd)
-kb=$out/kbuild
+# the prepared configuration, per tree, in the cache (out/kbuild links it)
+kb=$cache/kbuild/$(printf '%s\n' "$tree" "$release" | sha256sum | cut -c1-16)
+mkdir -p "$kb" && ln -sfn "$kb" "$out/kbuild"
 ff_say "kernel tree $tree, Linux $release; output in $out"
 
 # ---- out-of-tree configuration and prepare, cached -------------------------
+# the options the picks and the model need on top of defconfig
+kopts="MEMCG TRANSPARENT_HUGEPAGE MEMORY_HOTPLUG MEMORY_HOTREMOVE ZONE_DEVICE
+DEVICE_PRIVATE FS_DAX LIBNVDIMM BLK_DEV_PMEM MEMORY_FAILURE IDLE_PAGE_TRACKING"
 stamp_of() { # what the configuration depends on
-	printf '%s\n' "$release" "$tree"
-	sha256sum "$tree/Makefile" "$root/scripts/kshim.sh" | cut -c1-64
+	printf '%s\n' "$release" "$tree" $kopts
+	sha256sum "$tree/Makefile" | cut -c1-64
 }
 if [ "$build" = 1 ] && ! cmp -s <(stamp_of) "$kb/.ff-stamp" 2>/dev/null; then
-	ff_say "configuring out of tree (make O=$kb defconfig, prepare); log: $kb.log"
+	ff_say "configuring out of tree (make O=$kb defconfig, prepare; cached); log: $kb.log"
 	mkdir -p "$kb"
 	{
 		make -C "$tree" O="$kb" defconfig &&
-			"$tree/scripts/config" --file "$kb/.config" -e MEMCG \
-				-e TRANSPARENT_HUGEPAGE -e MEMORY_HOTPLUG \
-				-e MEMORY_HOTREMOVE -e ZONE_DEVICE -e DEVICE_PRIVATE \
-				-e FS_DAX -e LIBNVDIMM -e BLK_DEV_PMEM \
-				-e MEMORY_FAILURE -e IDLE_PAGE_TRACKING &&
+			"$tree/scripts/config" --file "$kb/.config" \
+				$(printf -- '-e %s ' $kopts) &&
 			make -C "$tree" O="$kb" olddefconfig &&
 			make -C "$tree" O="$kb" -j"$(nproc)" prepare
 	} >"$kb.log" 2>&1 || ff_die 1 "configuring the kernel failed; see $kb.log"
@@ -114,6 +125,7 @@ if [ "$build" = 1 ] && ! cmp -s <(stamp_of) "$kb/.ff-stamp" 2>/dev/null; then
 fi
 [ -f "$kb/include/generated/utsrelease.h" ] ||
 	ff_die 1 "$kb is not prepared (run without --no-build)"
+exec 9>&- # the cache is ready: release the lock
 for opt in MEMCG TRANSPARENT_HUGEPAGE ZONE_DEVICE FS_DAX; do
 	grep -q "^CONFIG_$opt=y" "$kb/.config" ||
 		ff_die 1 "CONFIG_$opt did not stay set in $kb/.config"

@@ -15,8 +15,8 @@
 set -u
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-cli=${1:?usage: test_kshim.sh PATH/TO/foliofuzz WORK_DIR [KERNEL_SRC]}
-work=${2:?usage: test_kshim.sh PATH/TO/foliofuzz WORK_DIR [KERNEL_SRC]}
+cli=${1:?usage: test_kshim.sh PATH/TO/foliofuzz WORK_DIR [KERNEL_SRC [KSHIM_DIR]]}
+work=${2:?usage: test_kshim.sh PATH/TO/foliofuzz WORK_DIR [KERNEL_SRC [KSHIM_DIR]]}
 ksrc=${3:-}
 rm -rf "$work" && mkdir -p "$work" || exit 1
 . tests/scripts/testlib.sh
@@ -68,10 +68,20 @@ expect_rc 2 "kshim.sh with an unknown flag" bash scripts/kshim.sh --frobnicate
 
 # ---- a real tree, when given ----------------------------------------------
 if [ -n "$ksrc" ]; then
+	# the kshim build the other kshim/ tests use (ctest fixture kshim_build)
+	kdir=${4:-$work/tree}
 	expect_rc 0 "kshim.sh on $ksrc" env FF_CLI="$cli" bash scripts/kshim.sh \
-		--kernel-src "$ksrc" --out "$work/tree"
-	out=$(cat "$work/tree/gate.txt")
+		--kernel-src "$ksrc" --out "$kdir"
+	[ "$rc" -eq 0 ] || tail -20 "$kdir/cmake.log" "$kdir/bridge.log" 2>/dev/null
+	out=$(cat "$kdir/gate.txt")
 	gate_612 "bridge built from $ksrc"
+	expect_rc 0 "the kshim build's manifest" "$kdir/bin/foliofuzz" kshim
+	expect_line "picks built: dax freecheck pageflags util" "manifest: every pick"
+	expect_out "^Linux 6\.12\.117, tree " "manifest: release and tree"
+	expect_out "^source fs/dax\.c sha256 [0-9a-f]{64}$" "manifest: fs/dax.c and its hash"
+	expect_out "EXP_DAX_SHARED_ANON" "manifest: the expected differences that apply"
+	expect_rc 2 "a model-only build has no manifest" "$cli" kshim
+	expect_out "not a kshim build" "model-only build says so"
 fi
 
 echo "test_kshim: $pass passed, $fail failed"
