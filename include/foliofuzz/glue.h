@@ -319,6 +319,9 @@ struct ff_kimpl {
 	 * this tree, or -1 */
 	int (*expected)(int inv);
 	const struct ff_kexpected *expected_rows; /* the whole table */
+	/* the next failure is the difference row ID explains, if that row
+	 * applies to this tree (rows matched only by classification) */
+	void (*expect_next)(const char *id);
 };
 
 /* One row of the expected-differences table (src/kshim/expected.def). */

@@ -123,6 +123,12 @@ void ff_kshim_compare(struct ff_world *real, struct ff_world *model)
 		if (!len)
 			continue;
 		ff_world_enter(real);
+		/* Before 6.15 a DAX page that leaves its last file gets index
+		 * 0; the model (6.17) keeps the old one.  Only that word. */
+		if (ff_pfn_is_dax(&real->k, pfn) && a[4] == 0 && b[4] != 0 &&
+		    memcmp(a, b, 4 * sizeof(*a)) == 0 &&
+		    memcmp(a + 5, b + 5, 3 * sizeof(*a)) == 0)
+			real->k.impl->expect_next("EXP_DAX_INDEX_RESET");
 		ff_fail(I_KSHIM_DIFF, &real->k.memmap[pfn], "pfn %lu: %s", pfn,
 			msg);
 		return;

@@ -67,8 +67,9 @@ static bool pick_built(const char *pick)
 	return false;
 }
 
-/* Set by a pick just before it reports a difference it has classified
- * (the I_KSHIM_FREECHECK rows apply only that way). */
+/* Set by a pick (or the differential) just before it reports a difference
+ * it has classified; the I_KSHIM_FREECHECK and I_KSHIM_DIFF rows apply
+ * only that way. */
 int ks_expected_hint = -1;
 
 int ks_expected_row(const char *id)
@@ -99,9 +100,14 @@ static int expected(int inv)
 			       -1;
 	for (unsigned i = 0; i < NR_ROWS; i++)
 		if (all_rows[i].inv == inv && inv != I_KSHIM_FREECHECK &&
-		    row_applies(i))
+		    inv != I_KSHIM_DIFF && row_applies(i))
 			return (int)i;
 	return -1;
+}
+
+static void expect_next(const char *id)
+{
+	ks_expected_hint = ks_expected_row(id);
 }
 
 bool ks_expected_applies(unsigned row)
@@ -132,6 +138,7 @@ const struct ff_kimpl ks_impl = {
 #endif
 	.expected = expected,
 	.expected_rows = all_rows,
+	.expect_next = expect_next,
 };
 
 /* `foliofuzz kshim`: what this build runs and how it was made. */

@@ -72,7 +72,8 @@ if [ -n "$ksrc" ]; then
 	kdir=${4:-$work/tree}
 	expect_rc 0 "kshim.sh on $ksrc" env FF_CLI="$cli" bash scripts/kshim.sh \
 		--kernel-src "$ksrc" --out "$kdir"
-	[ "$rc" -eq 0 ] || tail -20 "$kdir/cmake.log" "$kdir/bridge.log" 2>/dev/null
+	[ -x "$kdir/bin/foliofuzz" ] ||
+		tail -20 "$kdir/cmake.log" "$kdir/bridge.log" >&2 2>/dev/null
 	out=$(cat "$kdir/gate.txt")
 	gate_612 "bridge built from $ksrc"
 	expect_rc 0 "the kshim build's manifest" "$kdir/bin/foliofuzz" kshim
