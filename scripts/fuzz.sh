@@ -3,7 +3,8 @@
 #
 #   scripts/fuzz.sh [TARGET] [--engine libfuzzer|afl] [--time DURATION]
 #                   [--jobs N] [--bugs LIST|help] [--workdir DIR]
-#                   [--status-every SECONDS] [--dry-run] [-- ENGINE_FLAGS...]
+#                   [--kshim DIR] [--status-every SECONDS] [--dry-run]
+#                   [-- ENGINE_FLAGS...]
 #
 # Defaults: target ops, libFuzzer, 60 s, one job, no bug knobs, work dir
 # work/TARGET-ENGINE.  DURATION is 90, 90s, 10m, 1h or 2d.  Builds what the
@@ -18,6 +19,12 @@
 #               With one libFuzzer job, the run stops at its first crash.
 #   --bugs L    FOLIOFUZZ_BUGS=L for the target (bug knobs; checked with
 #               `foliofuzz run --bugs=` first; `--bugs help` lists them).
+#   --kshim D   fuzz the kshim build in D (scripts/kshim.sh --out D): its
+#               bin/fuzz_TARGET runs the kernel tree's code; crashes are
+#               named and reported by its bin/foliofuzz, and expected
+#               differences of that tree are suppressed unless
+#               FOLIOFUZZ_NO_SUPPRESS is set (docs/kshim.md).  libFuzzer
+#               only; the default work dir is work/TARGET-kshim-RELEASE.
 #
 # The work dir keeps everything and a second run resumes from it:
 #   corpus/         libFuzzer corpus (AFL++: sync/*/queue)
@@ -37,17 +44,17 @@
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble fuzz.sh || exit 1
 
 FF_USAGE="usage: scripts/fuzz.sh [TARGET] [--engine libfuzzer|afl] [--time DURATION]
-                       [--jobs N] [--bugs LIST|help] [--workdir DIR]
+                       [--jobs N] [--bugs LIST|help] [--workdir DIR] [--kshim DIR]
                        [--status-every SECONDS] [--dry-run] [-- ENGINE_FLAGS...]
 DURATION: 90, 90s, 10m, 1h, 2d.  targets: @TARGETS@"
 usage() { ff_usage "$@"; }
 
 # ---- arguments ----------------------------------------------------------
 
-target= engine=libfuzzer time_arg=60 jobs=1 bugs= workdir= every= dry=
+target= engine=libfuzzer time_arg=60 jobs=1 bugs= workdir= every= dry= kshim=
 extra=()
 while [ $# -gt 0 ]; do
-	ff_opt "--engine --time --jobs --bugs --workdir --status-every" "$@" ||
+	ff_opt "--engine --time --jobs --bugs --workdir --status-every --kshim" "$@" ||
 		usage "$FF_OPT $FF_ERR"
 	shift "$FF_SHIFT"
 	case $FF_OPT in
@@ -56,6 +63,7 @@ while [ $# -gt 0 ]; do
 	--jobs) jobs=$FF_VAL ;;
 	--bugs) bugs=$FF_VAL ;;
 	--workdir) workdir=$FF_VAL ;;
+	--kshim) kshim=$FF_VAL ;;
 	--status-every) every=$FF_VAL ;;
 	--dry-run) dry=1 ;;
 	-h | --help) usage ;;
@@ -87,11 +95,23 @@ if [ -z "$every" ]; then
 	[ "$secs" -gt 21600 ] && every=60
 fi
 [[ $every =~ ^[1-9][0-9]*$ ]] || usage "--status-every wants whole seconds, not '$every'"
+# The binaries: the asan preset's, or a kshim build's (real kernel code).
+bin=build/asan/bin
+if [ -n "$kshim" ]; then
+	[ "$engine" = libfuzzer ] || usage "--kshim fuzzes with libFuzzer only"
+	[ -x "$kshim/bin/fuzz_$target" ] && [ -x "$kshim/bin/foliofuzz" ] ||
+		ff_die 2 "$kshim: no kshim build of fuzz_$target (scripts/kshim.sh --kernel-src SRC --out $kshim)"
+	bin=$kshim/bin
+	release=$("$bin/foliofuzz" kshim | sed -n 's/^Linux \([^,]*\),.*/\1/p')
+	[ -n "$release" ] || ff_die 2 "$kshim/bin/foliofuzz is not a kshim build"
+	export FF_CLI=$bin/foliofuzz FF_BIN=$bin
+	workdir=${workdir:-work/$target-kshim-$release}
+fi
 workdir=${workdir:-work/$target-$engine}
 
 # ---- bug knobs: the CLI knows them ---------------------------------------
 
-cli=${FF_CLI:-build/asan/bin/foliofuzz}
+cli=${FF_CLI:-$bin/foliofuzz}
 if [ -n "$bugs" ]; then
 	[ -n "${FF_CLI:-}" ] || ff_build asan foliofuzz
 	if [ "$bugs" = help ]; then
@@ -116,7 +136,7 @@ crashes=$workdir/crashes
 sync=$workdir/sync
 
 lf_cmd() {
-	local o cmd=("build/asan/bin/fuzz_$target")
+	local o cmd=("$bin/fuzz_$target")
 	if [ "$jobs" -gt 1 ]; then
 		# The script stops fork mode itself (salvaging the jobs' corpora);
 		# libFuzzer's own limit is a backstop.
@@ -177,6 +197,7 @@ if [ "$engine" = afl ]; then
 	ff_build afl "fuzz_${target}_afl" "corpus_$target"
 	ff_build asan foliofuzz "fuzz_${target}_replay"
 else
+	# the seeds are encoded by the asan build, kshim or not
 	ff_build asan "fuzz_$target" "fuzz_${target}_replay" foliofuzz "corpus_$target"
 fi
 
@@ -198,7 +219,7 @@ if [ -f "$conf" ]; then
 	[ "$old_bugs" = "$bugs" ] ||
 		ff_say "note: $workdir ran with bugs='$old_bugs', now bugs='$bugs'"
 fi
-printf 'target=%s\nengine=%s\nbugs=%s\n' "$target" "$engine" "$bugs" >"$conf"
+printf 'target=%s\nengine=%s\nbugs=%s\nkshim=%s\n' "$target" "$engine" "$bugs" "$kshim" >"$conf"
 
 # libFuzzer fork mode keeps each job's new inputs in $TMPDIR/libFuzzerTemp.
 # FuzzWithForkPID.dir/C<job> until the job ends and the parent merges
@@ -218,7 +239,7 @@ merge_salvage() {
 	n=$(find "$salvage" -maxdepth 1 -type f 2>/dev/null | wc -l)
 	[ "$n" -gt 0 ] || return 0
 	before=$(find "$corpus" -maxdepth 1 -type f | wc -l)
-	TMPDIR=$workdir/.tmp "build/asan/bin/fuzz_$target" -merge=1 \
+	TMPDIR=$workdir/.tmp "$bin/fuzz_$target" -merge=1 \
 		-artifact_prefix="$crashes/" "$corpus" "$salvage" \
 		>"$log_dir/merge-salvage.log" 2>&1 ||
 		ff_say "merging the salvaged inputs failed; they stay in $salvage (log: $log_dir/merge-salvage.log)"

@@ -214,7 +214,7 @@ ff_is_crash_input() {
 ff_classify() {
 	local file=$1 target=$2 bugs=$3 out rc sum re id op frame
 	local cli=${FF_CLI:-build/asan/bin/foliofuzz}
-	local replay=build/asan/bin/fuzz_${target}_replay
+	local replay=${FF_BIN:-build/asan/bin}/fuzz_${target}_replay
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:report_error_type=1}
 
 	out=$(FOLIOFUZZ_BUGS=$bugs timeout 60 "$cli" run --summary --target="$target" "$file" 2>&1)

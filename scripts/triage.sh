@@ -47,10 +47,12 @@ done
 [[ $runs =~ ^[1-9][0-9]?$ ]] || usage "--runs wants 1..99"
 
 conf=$(dirname "$dir")/campaign.conf
+kshim=
 if [ -f "$conf" ]; then
 	[ -n "$target" ] || target=$(sed -n 's/^target=//p' "$conf")
 	[ -n "$bugs_set" ] || bugs=$(sed -n 's/^bugs=//p' "$conf")
 	bugs_set=1
+	kshim=$(sed -n 's/^kshim=//p' "$conf") # a kshim campaign (fuzz.sh --kshim)
 fi
 target=${target:-ops}
 [ -n "$bugs_set" ] || bugs=${FOLIOFUZZ_BUGS:-}
@@ -59,6 +61,11 @@ out=${out:-$(dirname "$dir")/triage}
 
 ff_build asan foliofuzz "fuzz_${target}_replay"
 cli=build/asan/bin/foliofuzz
+if [ -n "$kshim" ]; then # classify with the build that found them
+	[ -x "$kshim/bin/foliofuzz" ] || ff_die 2 "$conf: kshim build $kshim is gone"
+	cli=$kshim/bin/foliofuzz
+	export FF_CLI=$cli FF_BIN=$kshim/bin
+fi
 mkdir -p "$out" || ff_die 1 "cannot create $out"
 
 # ---- classify every input ---------------------------------------------------
