@@ -9,7 +9,14 @@
 #      engine-free) and scripts/cflite_check.sh (the ClusterFuzzLite build,
 #      emulated);
 #   5. a 20 s libFuzzer smoke run of fuzz_ops on a copy of the encoded
-#      corpus, which must end without a crash.
+#      corpus, which must end without a crash;
+#   6. kshim (docs/kshim.md): installs Debian's linux-source-6.12 (and
+#      flex, bison, bc, libelf-dev for its out-of-tree configuration) when
+#      missing, and runs `ctest -L kshim` against that tree: the build with
+#      the tree's code, the gate, the picks' controls, the extractor on the
+#      real tree.  The prepared tree is cached outside the checkout
+#      (~/.cache/foliofuzz-kshim), so a second run on the machine is fast.
+#      FF_SKIP_KSHIM=1 skips this step (say so in any report).
 # Any failure stops the script with a non-zero exit.
 set -euo pipefail
 
@@ -63,7 +70,8 @@ fi
 
 for preset in asan replay-gcc msan; do
 	say "configure and build: $preset"
-	cmake --preset "$preset"
+	# the kshim tests run in step 6 only
+	cmake --preset "$preset" -DFF_KSHIM_SRC=""
 	cmake --build --preset "$preset" -j2
 done
 
@@ -99,6 +107,25 @@ if ! build/asan/bin/fuzz_ops -max_total_time=20 -dict=dicts/ops.dict \
 	done
 	say "FAILED: fuzz_ops crashed in the smoke run" >&2
 	exit 1
+fi
+
+if [ "${FF_SKIP_KSHIM:-0}" = 1 ]; then
+	say "kshim: SKIPPED (FF_SKIP_KSHIM=1)"
+else
+	ksrc=/usr/src/linux-source-6.12.tar.xz
+	kmissing=()
+	[ -f "$ksrc" ] || kmissing+=(linux-source-6.12)
+	for tool in flex bison bc; do
+		command -v "$tool" >/dev/null || kmissing+=("$tool")
+	done
+	[ -f /usr/include/libelf.h ] || kmissing+=(libelf-dev)
+	if [ ${#kmissing[@]} -gt 0 ]; then
+		apt_install "${kmissing[@]}"
+	fi
+	say "kshim: ctest -L kshim against $(dpkg-query -W -f='${Package} ${Version}' linux-source-6.12 2>/dev/null || echo "$ksrc")"
+	cmake --preset asan -DFF_KSHIM_SRC="$ksrc"
+	cmake --build --preset asan -j2
+	ctest --preset asan -L kshim --output-on-failure
 fi
 
 say "all passed"
