@@ -110,7 +110,9 @@ def generate(a):
     tool = os.path.join(a.root, "scripts/kshim_tool.py")
     locs, files, bridges, picks_built = [], {}, [], []
     for pick in wanted:
-        prows = [r for r in sel if r["pick"] == pick]
+        # headers' macros first: the .c code uses them
+        prows = sorted((r for r in sel if r["pick"] == pick),
+                       key=lambda r: not r["file"].startswith("include/"))
         picks_built.append(pick)
         chunks, funcs = [], []
         for r in prows:

@@ -40,10 +40,18 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
+#ifndef __always_inline /* glibc's sys/cdefs.h has one */
 #define __always_inline inline __attribute__((always_inline))
+#endif
+#ifndef noinline
 #define noinline __attribute__((noinline))
+#endif
+#ifndef __maybe_unused
 #define __maybe_unused __attribute__((unused))
+#endif
+#ifndef __must_check
 #define __must_check __attribute__((warn_unused_result))
+#endif
 #define fallthrough __attribute__((fallthrough))
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
