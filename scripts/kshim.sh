@@ -192,7 +192,8 @@ cp "$out/gate.txt" "$out/gen/gate.txt"
 # ---- foliofuzz with the real code linked in ---------------------------------
 ff_say "building foliofuzz and the fuzz targets against Linux $release; log: $out/cmake.log"
 targets="foliofuzz $(sed -n 's/^set(FF_FUZZ_TARGETS \(.*\))/\1/p' "$root/CMakeLists.txt" |
-	sed 's/\([a-z_]*\)/fuzz_\1 fuzz_\1_replay/g')"
+	sed 's/\([a-z_]*\)/fuzz_\1 fuzz_\1_replay/g')
+$(cd "$root/tests/kshim" && ls test_*.c | sed 's/\.c$//')"
 {
 	cmake --preset asan -S "$root" -B "$out/cmake" -DFF_KSHIM_DIR="$out" &&
 		cmake --build "$out/cmake" -j"$(nproc)" --target $targets

@@ -103,12 +103,14 @@ void ff_kshim_compare(struct ff_world *real, struct ff_world *model)
 		if (model->fail.finding == F_DAX_STALE_SHARE)
 			real->k.impl->expect_next("EXP_DAX_INDEX_RESET");
 		ff_fail(I_KSHIM_DIFF,
-			model->fail.pfn >= 0 ? &real->k.memmap[model->fail.pfn] :
-					       NULL,
+			model->fail.pfn >= 0 ?
+				&real->k.memmap[model->fail.pfn] :
+				NULL,
 			"the model's world broke %s%s%s%s where the tree's code "
 			"did not: %.150s",
-			ff_invs[model->fail.inv].id, f ? " (known finding " : "",
-			f ? f : "", f ? ")" : "", model->fail.msg);
+			ff_invs[model->fail.inv].id,
+			f ? " (known finding " : "", f ? f : "", f ? ")" : "",
+			model->fail.msg);
 		return;
 	}
 	for (unsigned long pfn = 0; pfn < real->k.nr_memmap; pfn++) {
