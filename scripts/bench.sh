@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [--time S] [--bench-seconds S] [--targets LIST]
 #                    [--presets LIST] [--no-sweep] [--max-len N]
-#                    [--out DIR] [--no-build]
+#                    [--out DIR] [--no-build] [--kshim DIR]
 #
 # 1. `foliofuzz bench` (checked steps/s and unchecked ops/s over a pool of
 #    random programs) in each preset of --presets (default release,asan):
@@ -17,7 +17,10 @@
 #    (fuzz/null.c: reads the input, nothing else) for as long on the
 #    corpus the target ended with, with the same -max_len (default 4096),
 #    dictionary and seed: their ratio is the harness efficiency.  Peak RSS
-#    from -print_final_stats=1.  --time 0 skips this part.
+#    from -print_final_stats=1.  --time 0 skips this part.  With --kshim
+#    DIR (a scripts/kshim.sh build), each target is also fuzzed as DIR's
+#    fuzz_T, the kernel tree's code linked in, from the same seeds and
+#    against the same fuzz_null run: a row "T@kshim-RELEASE".
 #
 # Runs one thing at a time (one core).  Writes DIR/cli.tsv,
 # DIR/libfuzzer.tsv and DIR/bench.md (the tables, also printed), default
@@ -31,9 +34,9 @@ targets: @TARGETS@"
 usage() { ff_usage "$@"; }
 
 time_s=20 bench_s=2 targets='' presets=release,asan sweep=1 max_len=4096
-out=work/bench build=1
+out=work/bench build=1 kshim=
 while [ $# -gt 0 ]; do
-	ff_opt "--time --bench-seconds --targets --presets --max-len --out" "$@" ||
+	ff_opt "--time --bench-seconds --targets --presets --max-len --out --kshim" "$@" ||
 		usage "$FF_OPT $FF_ERR"
 	shift "$FF_SHIFT"
 	case $FF_OPT in
@@ -45,6 +48,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$FF_VAL ;;
 	--no-sweep) sweep= ;;
 	--no-build) build= ;;
+	--kshim) kshim=$FF_VAL ;;
 	-h | --help) usage ;;
 	*) usage "unknown argument: $FF_OPT" ;;
 	esac
@@ -63,6 +67,8 @@ else
 		ff_is_target "$t" || usage "no fuzz target '$t'"
 	done
 fi
+[ -z "$kshim" ] || [ -x "$kshim/bin/foliofuzz" ] ||
+	usage "--kshim: no kshim build in '$kshim' (scripts/kshim.sh --out DIR)"
 [ "$presets" = none ] && presets=
 presets=${presets//,/ }
 for p in $presets; do
@@ -192,6 +198,22 @@ if [ "$time_s" != 0 ]; then
 			--log "$tmp/$t.log" --null-log "$tmp/$t-null.log" \
 			--time-file "$tmp/$t.log.time" --null-time-file "$tmp/$t-null.log.time" \
 			--corpus "$new" "$seeds" >>"$out/libfuzzer.tsv" || fail=1
+		[ -n "$kshim" ] || continue
+		# the same target with the kernel tree's code (scripts/kshim.sh)
+		krel=$("$kshim/bin/foliofuzz" kshim | sed -n 's/^Linux \([^,]*\),.*/\1/p')
+		knew=$tmp/$t-kshim
+		mkdir -p "$knew"
+		ff_say "libFuzzer: $kshim/bin/fuzz_$t (Linux $krel) for $time_s s" >&2
+		if ! lf_run "$kshim/bin/fuzz_$t" "$tmp/$t-kshim.log" "dicts/$t.dict" "$knew" "$seeds"; then
+			ff_say "kshim fuzz_$t failed; its log:" >&2
+			tail -40 "$tmp/$t-kshim.log" >&2
+			fail=1
+			continue
+		fi
+		ff_benchstat lf-row --target "$t@kshim-$krel" --seconds "$time_s" --max-len "$max_len" \
+			--log "$tmp/$t-kshim.log" --null-log "$tmp/$t-null.log" \
+			--time-file "$tmp/$t-kshim.log.time" --null-time-file "$tmp/$t-null.log.time" \
+			--corpus "$knew" "$seeds" >>"$out/libfuzzer.tsv" || fail=1
 	done
 	{
 		echo "## libFuzzer exec/s (asan preset: ASan+UBSan) against the null target"
