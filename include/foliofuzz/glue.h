@@ -312,6 +312,9 @@ struct ff_kimpl {
 	/* beside the model: called on every page the model frees, before
 	 * its own checks, with the model's verdict still to come (freecheck) */
 	void (*check_free)(struct page *page, unsigned int order);
+	/* ... and after it, with the model's verdict */
+	void (*check_free_done)(struct page *page, unsigned int order,
+				bool model_bad);
 	/* beside the model: called for every touched pfn after each step
 	 * (pageflags) */
 	void (*check_page)(unsigned long pfn);

@@ -19,6 +19,7 @@ struct anon_vma *ks_util_folio_anon_vma(const struct folio *folio);
 
 /* freecheck: mm/page_alloc.c free-time checks, beside the model's */
 void ks_check_free(struct page *page, unsigned int order);
+void ks_check_free_done(struct page *page, unsigned int order, bool model_bad);
 
 /* pageflags: header helpers of the tree, beside the model's */
 void ks_check_page(unsigned long pfn);

@@ -132,6 +132,7 @@ const struct ff_kimpl ks_impl = {
 #endif
 #ifdef KS_PICK_freecheck
 	.check_free = ks_check_free,
+	.check_free_done = ks_check_free_done,
 #endif
 #ifdef KS_PICK_pageflags
 	.check_page = ks_check_page,

@@ -234,15 +234,13 @@ out:
 }
 
 /* free_pages_prepare(), v6.17 order of steps (docs/kernel-notes.md §9.1). */
-bool free_pages_prepare(struct page *page, unsigned int order)
+static bool __free_pages_prepare(struct page *page, unsigned int order)
 {
 	int bad = 0;
 
 	VM_BUG_ON_PAGE(PageTail(page), page, I_FREE_BAD_PAGE,
 		       "free_pages_prepare on a tail page");
-	/* pick freecheck: the tree's free-time checks judge the same pages
-	 * first, on a copy, and compare with the verdict below */
-	FF_KSHIM_BESIDE(check_free, page, order);
+
 	if (order) {
 		bool compound = PageCompound(page);
 		struct folio *folio = (struct folio *)page;
@@ -274,6 +272,18 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 		return false;
 	page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
 	return true;
+}
+
+bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	bool ok;
+
+	/* pick freecheck: the tree's free-time checks judge the same pages
+	 * first (and put them back), then compare with the model's verdict */
+	FF_KSHIM_BESIDE(check_free, page, order);
+	ok = __free_pages_prepare(page, order);
+	FF_KSHIM_BESIDE(check_free_done, page, order, !ok);
+	return ok;
 }
 
 void free_frozen_pages(struct page *page, unsigned int order)
