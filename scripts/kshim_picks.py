@@ -175,11 +175,18 @@ def generate(a):
                 "" if r["replaces"] == "-" else "; in struct ff_kimpl: " + r["replaces"]))
     for f, h in sorted(files.items()):
         man.append("source %s sha256 %s" % (f, h))
-    gate = ""
+    gate, refused = "", []
     gate_path = os.path.join(a.out, "gate.txt")
     if os.path.exists(gate_path):
         with open(gate_path, encoding="utf-8") as f:
-            gate = "".join("  " + l for l in f)
+            lines = f.readlines()
+        gate = "".join("  " + l for l in lines)
+        refused = [m.group(1) for m in
+                   (re.match(r"helper (\S+): refused", l) for l in lines) if m]
+    write_atomic(os.path.join(gen, "ks_gate.h"),
+                 "/* generated from gate.txt: the helpers the layout gate "
+                 "refused for this tree */\n#define KS_REFUSED %s\n"
+                 % "".join('"%s", ' % h for h in refused))
     write_atomic(os.path.join(gen, "ks_manifest.h"),
                  "/* generated: `foliofuzz kshim` prints it */\n"
                  "static const char ks_manifest[] =\n\t%s;\n"

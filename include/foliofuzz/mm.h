@@ -100,10 +100,19 @@ static inline int folio_entire_mapcount(const struct folio *folio)
 {
 	return folio->_entire_mapcount + 1;
 }
+/* A small folio with a page type (which overlays _mapcount) has mapcount
+ * 0, as in the kernel; the kshim pageflags cross-check against 6.12's own
+ * folio_mapcount() found the model returning the type's bits. */
 static inline int folio_mapcount(const struct folio *folio)
 {
-	if (!folio_test_large(folio))
-		return folio->_mapcount + 1;
+	int mapcount;
+
+	if (!folio_test_large(folio)) {
+		mapcount = folio->_mapcount + 1;
+		if (page_mapcount_is_type((unsigned int)mapcount))
+			mapcount = 0;
+		return mapcount;
+	}
 	return folio_large_mapcount(folio);
 }
 static inline bool folio_mapped(const struct folio *folio)

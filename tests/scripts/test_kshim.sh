@@ -31,7 +31,7 @@ gate_612() { # WHAT: $out is the gate's verdict on 6.12.117
 	expect_line "differs PG_dropbehind: not in the tree" "$1: PG_dropbehind"
 	expect_line "differs PG_mlocked is 0x13 in the tree, 0x14 in the model" "$1: renumbered after PG_dropbehind"
 	expect_line "helper folio_nr_pages: refused: folio.nr_pages at offset 96 size 4 in the tree, 120 size 4 in the model" "$1: folio_nr_pages refused"
-	expect_line "helper PageMlocked: refused: PG_mlocked is 0x13 in the tree, 0x14 in the model" "$1: PageMlocked refused"
+	expect_line "helper folio_test_mlocked: refused: PG_mlocked is 0x13 in the tree, 0x14 in the model" "$1: folio_test_mlocked refused"
 	expect_line "helper page_folio: ok" "$1: page_folio allowed"
 	expect_line "helper PageBuddy: ok" "$1: PageBuddy allowed"
 	expect_out "^gate: kernel 6\.12\.117: 9 differences, 4 of 22 helpers refused$" "$1: summary"
