@@ -8,22 +8,30 @@
                                         pagetype as the tree's .config has
                                         them
     kshim_tool.py extract --tree TREE --file REL [--locs LOCS.h]
-                          [--out OUT.c] NAME...
-                                        the extractor: copies the named
-                                        top-level definitions of TREE/REL
-                                        (functions, macros, struct:TAG,
-                                        enum:TAG, union:TAG; NAME#K for the
-                                        K-th of several) with #line
-                                        directives back to the tree
+                          [--out OUT.c] NAME [NAME...]
+                                        the named definitions of TREE/REL,
+                                        each under a #line pointing back to
+                                        the user's file
 
 `flags` keeps what decides what the headers mean (include paths, -D and
 -include, -std, warnings off) and drops the kernel-only code generation
 (code model, red zone, retpolines, patchable entries, stack protector,
 no-SSE, stack alignment), so the object links into a normal program.
-Errors go to stderr with exit 1 (extract: exit 2 on bad input, and on a
-name the file does not have, listing every missing name).
+Its and `enums`' errors go to stderr with exit 1.
+
+`extract` copies top-level definitions out of a kernel source file: a
+function (its definition, not a prototype), a macro (object- or
+function-like), or `struct:TAG`, `enum:TAG`, `union:TAG`; `NAME#K` picks
+the K-th of a name defined more than once (#ifdef/#else).  The output is
+in source order, each definition under `#line FIRST "/abs/TREE/REL"` so
+diagnostics, sanitizer reports and __FILE__/__LINE__ name the user's tree.
+It is GPL kernel code: it stays in the build directory.  --locs writes
+`#define KS_LOC_<name> "REL:LINE"` for each (KS_LOC_struct_TAG for
+struct:TAG).  A missing or ambiguous name, a missing file and bad usage
+are one message on stderr and exit 2.
 """
 import argparse
+import bisect
 import os
 import re
 import shlex
@@ -94,291 +102,435 @@ def enums(path):
     return 0
 
 
-# ---- the extractor ----------------------------------------------------------
+# ---- extract ---------------------------------------------------------------
 #
-# C is scanned on a mask of the text: comments and string and character
-# literals become spaces (newlines kept), so braces and names inside them
-# count for nothing.  Preprocessor lines (with their continuations) are left
-# out of brace counting wherever they are; a definition's text is whole
-# lines from its first declaration line to its closing brace.
+# The scanner works on a copy of the file in which comments, string and
+# char literals are blanked (newlines kept, so offsets and line numbers
+# stay) and, for brace counting, preprocessor lines too: a `/* } */`, a
+# `'{'` or a `#define X {` never moves the depth.  Macros are found on the
+# directive lines; functions and types as top-level brace groups, by the
+# code before the '{' (their "head").  Where the braces cannot be followed
+# (#if branches opening different numbers of braces between bodies), the
+# not-found message says from which line.
+
+# A comment, string or char literal.  A literal ends at an unescaped
+# newline even when unterminated (an apostrophe in `#error don't`); a //
+# comment goes on over a backslash-newline.
+LEXEME = re.compile(r'''
+      /\*.*?(?:\*/|\Z)
+    | //(?:[^\\\n]|\\.)*
+    | "(?:[^"\\\n]|\\.)*"?
+    | '(?:[^'\\\n]|\\.)*'?
+''', re.S | re.X)
+DEFINE = re.compile(r"\s*#\s*define\s+([A-Za-z_]\w*)")
+CONDITIONAL = re.compile(r"\s*#\s*(if|ifdef|ifndef|elif|elifdef|elifndef|else|"
+                         r"endif)\b")
+IF, ELSE, ENDIF = "\x01", "\x02", "\x03"     # their marks in the scanned code
+HEAD_START = re.compile(r"[^\s\x01-\x03]")
+INVOCATION = re.compile(r"[A-Z0-9_]*[A-Z][A-Z0-9_]*\b(?:\s*\()?")
+# a head of only these (and identifiers) defines a type: attribute calls
+# such as __attribute__((packed)) are dropped first
+TYPE_ATTR = re.compile(
+    r"\b(?:__attribute__|__attribute|__aligned|__section|_Alignas|alignas)"
+    r"\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)")
+TYPE_HEAD = re.compile(r"\s*(?:(?:typedef|static|extern|const|volatile)\s+)*"
+                       r"(struct|union|enum)((?:\s+\w+)*)\s*")
+SPEC = re.compile(r"(?:(struct|enum|union):)?([A-Za-z_]\w*)(?:#([1-9][0-9]*))?")
+PICKS = "src/kshim/picks.tsv"
+
+
+class Def:
+    """One definition: kind is "func", "macro", "struct", "enum" or
+    "union"; first and last are 1-based lines, inclusive."""
+
+    def __init__(self, kind, name, first, last):
+        self.kind, self.name, self.first, self.last = kind, name, first, last
 
 
 class ExtractError(Exception):
-    pass
+    """Bad input: the message goes to stderr and extract exits 2."""
 
 
-def mask_text(text):
-    """text with comments and literals blanked, same length, same lines"""
-    out = list(text)
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "/" and text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-        elif c == "/" and text.startswith("//", i):
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-        elif c in "\"'":
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            j = min(j + 1, n)
+def _blank(m):
+    return re.sub(r"[^\n]", " ", m.group())
+
+
+def _match_paren(code, open_at, end):
+    """Offset of the ')' closing the '(' at open_at, or None before end."""
+    depth = 0
+    for i in range(open_at, end):
+        if code[i] == "(":
+            depth += 1
+        elif code[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _skip_invocations(code, b, e):
+    """The head code[b:e] without the top-level macro invocations at its
+    start that end their line with no ';': lines such as a page-flags.h
+    `PAGEFLAG(Locked, locked, PF_NO_TAIL)` or a btf_ids.h `BTF_ID_UNUSED`
+    above a function, i.e. an all-capitals NAME or NAME(...) alone on its
+    line(s) and followed by more head.  Returns the new b."""
+    while True:
+        m = INVOCATION.match(code, b, e)
+        if not m:
+            return b
+        close = m.end() - 1
+        if m.group().endswith("("):
+            close = _match_paren(code, close, e)
+            if close is None:
+                return b
+        eol = code.find("\n", close, e)
+        if eol < 0 or code[close + 1:eol].strip():
+            return b
+        nxt = HEAD_START.search(code, eol, e)
+        if not nxt:     # the invocation is all the head: SYSCALL_DEFINE1(...)
+            return b
+        b = nxt.start()
+
+
+def _head_start(code, begin, end):
+    """Where the definition whose head lies in code[begin:end] starts: its
+    first code, after the last #if/#else/#endif mark outside parentheses
+    that has head after it (`subsys_initcall(oom_init)` `#else` `static
+    inline void ...`), and after leading macro invocations."""
+    first = HEAD_START.search(code, begin, end)
+    if not first:
+        return end
+    b, depth = first.start(), 0
+    for m in re.compile("[()" + IF + ELSE + ENDIF + "]").finditer(
+            code, first.start(), end):
+        c = m.group()
+        if c in "()":
+            depth += 1 if c == "(" else -1
+        elif depth == 0:
+            nxt = HEAD_START.search(code, m.end(), end)
+            if nxt:
+                b = nxt.start()
+    return _skip_invocations(code, b, end)
+
+
+def _classify(head):
+    """What a top-level brace group whose head is `head` defines:
+    ("func", {names}), (kind, tag) for a type, or ("other", None) for an
+    initializer or anything else."""
+    depth, names, eq = 0, set(), False
+    for m in re.finditer(r"([A-Za-z_]\w*)?\s*\(|[)=]", head):
+        if m.group().endswith("("):
+            if depth == 0 and m.group(1):
+                names.add(m.group(1))
+            depth += 1
+        elif m.group() == ")":
+            depth -= 1
+        elif depth == 0:
+            eq = True
+    if eq:
+        return "other", None
+    m = TYPE_HEAD.fullmatch(TYPE_ATTR.sub(" ", head))
+    if m:
+        words = m.group(2).split()
+        return m.group(1), words[-1] if words else None
+    if names:
+        return "func", names
+    return "other", None
+
+
+def _line_starts(lines):
+    starts = [0]
+    for l in lines[:-1]:
+        starts.append(starts[-1] + len(l) + 1)
+    return starts
+
+
+def scan(text):
+    """(defs, unbalanced): every definition in the C text, in source
+    order, and the first line where its braces stop balancing (or None)."""
+    lines = text.split("\n")
+    starts = _line_starts(lines)
+    # (a stray control character in the file must not pass for a mark)
+    mlines = LEXEME.sub(_blank, text).translate(
+        {ord(IF): " ", ord(ELSE): " ", ord(ENDIF): " "}).split("\n")
+    comment_on = set()      # lines a block comment goes on past the end of
+    for m in LEXEME.finditer(text):
+        if m.group().startswith("/*") and "\n" in m.group():
+            a = bisect.bisect_right(starts, m.start()) - 1
+            z = bisect.bisect_right(starts, m.end() - 1) - 1
+            comment_on.update(range(a, z))
+
+    # Preprocessor lines: a #define is a macro definition (wherever it is,
+    # as the preprocessor sees it).  Every directive is blanked for the
+    # brace count; a conditional leaves a mark: IF, ELSE (#elif too), ENDIF.
+    defs, i = [], 0
+    while i < len(lines):
+        if mlines[i].lstrip().startswith("#"):
+            j = i
+            while j + 1 < len(lines) and (
+                    lines[j].rstrip("\r").endswith("\\") or j in comment_on):
+                j += 1
+            m = DEFINE.match(mlines[i])
+            if m:
+                defs.append(Def("macro", m.group(1), i + 1, j + 1))
+            m = CONDITIONAL.match(mlines[i])
+            mark = m and (IF if m.group(1).startswith("if") else
+                          ENDIF if m.group(1) == "endif" else ELSE)
+            for k in range(i, j + 1):
+                mlines[k] = ""
+            mlines[i] = mark or ""
+            i = j + 1
         else:
             i += 1
-            continue
-        for k in range(i, j):
-            if out[k] != "\n":
-                out[k] = " "
-        i = j
-    return "".join(out)
+    code = "\n".join(mlines)
+    cstarts = _line_starts(mlines)
+
+    def line_of(offset):
+        return bisect.bisect_right(cstarts, offset)
+
+    # Top-level chunks: from after a ';' or a closing '}' at depth 0 to the
+    # next ';' or, for a function, the '}' closing its body; a type or an
+    # initializer goes on to its ';'.  Between bodies, a ';' or a brace
+    # inside parentheses (`DEFINE_LOCK_GUARD_1(..., struct rq *rq; ...)`)
+    # belongs to the chunk.
+    #
+    # Inside a body, #if branches may open different numbers of braces
+    # (`#ifdef X` `for (...) {` `#else` `for (...) {` `#endif`): each
+    # branch starts from the depth at the #if, and the depth after the
+    # first branch goes on after the #endif.
+    depth, parens, begin, unbalanced = 0, 0, 0, None
+    pending = None      # (kind, name, first) of a body-ended chunk awaiting ';'
+    current = None      # the chunk whose brace group is open
+    conds = []          # per open #if: [depth at the #if, depth after branch 1]
+    for m in re.finditer("[{}();" + IF + ELSE + ENDIF + "]", code):
+        c, p = m.group(), m.start()
+        if c == IF:
+            conds.append([depth, None])
+        elif c == ELSE:
+            if conds and conds[-1][0] > 0:
+                if conds[-1][1] is None:
+                    conds[-1][1] = depth
+                depth = conds[-1][0]
+        elif c == ENDIF:
+            if conds:
+                at_if, after_first = conds.pop()
+                if at_if > 0 and after_first is not None:
+                    depth = after_first
+        elif depth == 0 and c in "()":
+            parens = parens + 1 if c == "(" else max(parens - 1, 0)
+        elif depth == 0 and parens:
+            pass
+        elif depth == 0:
+            if c == "{" and pending is None:
+                b = _head_start(code, begin, p)
+                kind, what = _classify(
+                    re.sub("[" + IF + ELSE + ENDIF + "]", " ", code[b:p]))
+                current = (kind, what, line_of(b))
+                depth = 1
+            elif c == "{":
+                depth = 1
+            elif c == ";":
+                if pending and pending[0] in ("struct", "enum", "union") \
+                        and pending[1]:
+                    defs.append(Def(pending[0], pending[1], pending[2],
+                                    line_of(p)))
+                pending, begin = None, p + 1
+            elif c == "}":      # stray
+                if unbalanced is None:
+                    unbalanced = line_of(p)
+                pending, begin = None, p + 1
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0 and current is None:
+                begin = p + 1   # a second #if branch closing a body
+            elif depth == 0:
+                kind, what, first = current
+                current = None
+                if kind == "func":
+                    for n in sorted(what):
+                        defs.append(Def("func", n, first, line_of(p)))
+                    begin = p + 1
+                else:
+                    pending = (kind, what, first)
+    if (depth or parens) and unbalanced is None:
+        unbalanced = line_of(len(code))
+    defs.sort(key=lambda d: (d.first, d.kind, d.name))
+    return defs, unbalanced
 
 
-def preprocessor_lines(lines):
-    """indexes of lines that belong to a preprocessor directive"""
-    pp, cont = set(), False
-    for i, l in enumerate(lines):
-        if cont or l.lstrip().startswith("#"):
-            pp.add(i)
-            cont = l.rstrip().endswith("\\")
+def _c_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') \
+        .replace("\n", "\\n") + '"'
+
+
+def _write_atomic(path, data):
+    """data (bytes) into path by a temporary file and a rename, so an
+    interrupted run leaves the old file or the new one, never half."""
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(path),
+                               suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _emit(target, text):
+    """text into the file target (atomically), or to stdout for None."""
+    try:
+        if target:
+            _write_atomic(target, text.encode("latin-1"))
         else:
-            cont = False
-    return pp
+            sys.stdout.buffer.write(text.encode("latin-1"))
+            sys.stdout.flush()
+    except OSError as e:
+        raise ExtractError(f"kshim_tool: extract: {target or 'stdout'}: "
+                           f"cannot write: {e.strerror}")
 
 
-class Source:
-    def __init__(self, text):
-        self.text = text
-        self.mask = mask_text(text)
-        self.lines = text.split("\n")
-        self.mlines = self.mask.split("\n")
-        self.pp = preprocessor_lines(self.mlines)
-        # offset of each line start, and the brace depth at each line start
-        self.starts, off = [], 0
-        for l in self.lines:
-            self.starts.append(off)
-            off += len(l) + 1
-        self.depth, d = [], 0
-        for i, l in enumerate(self.mlines):
-            self.depth.append(d)
-            if i not in self.pp:
-                d += l.count("{") - l.count("}")
-
-    def line_of(self, off):
-        lo, hi = 0, len(self.starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= off:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
-
-    def code(self):
-        """(line, column, char) of every mask character outside directives"""
-        for i, l in enumerate(self.mlines):
-            if i in self.pp:
-                continue
-            for j, c in enumerate(l):
-                yield i, j, c
-
-    def depth_at(self, line, col):
-        d = self.depth[line]
-        if line not in self.pp:
-            seg = self.mlines[line][:col]
-            d += seg.count("{") - seg.count("}")
-        return d
-
-    def match_brace(self, line, col):
-        """line of the } closing the { at (line, col)"""
-        d = 0
-        for i in range(line, len(self.mlines)):
-            if i in self.pp:
-                continue
-            l = self.mlines[i]
-            for j in range(col if i == line else 0, len(l)):
-                if l[j] == "{":
-                    d += 1
-                elif l[j] == "}":
-                    d -= 1
-                    if d == 0:
-                        return i, j
-        raise ExtractError("unbalanced braces from line %d" % (line + 1))
-
-    def decl_start(self, line):
-        """first line of the declaration that has a word on line"""
-        i = line
-        while i > 0:
-            prev = i - 1
-            if prev in self.pp:
-                break
-            pl = self.mlines[prev].rstrip()
-            if not pl.strip():
-                break
-            if pl.endswith((";", "}", "{")) and self.depth[prev] == 0:
-                break
-            i = prev
-        return i
-
-    def macros(self, name):
-        rx = re.compile(r"^\s*#\s*define\s+%s(?![A-Za-z0-9_])" % re.escape(name))
-        found = []
-        for i in sorted(self.pp):
-            if rx.match(self.lines[i]) and (i == 0 or i - 1 not in self.pp or
-                                            not self.mlines[i - 1].rstrip().endswith("\\")):
-                end = i
-                while self.lines[end].rstrip().endswith("\\") and end + 1 < len(self.lines):
-                    end += 1
-                found.append((i, end))
-        return found
-
-    def functions(self, name):
-        rx = re.compile(r"(?<![A-Za-z0-9_])%s\s*\(" % re.escape(name))
-        found = []
-        for m in rx.finditer(self.mask):
-            line = self.line_of(m.start())
-            col = m.start() - self.starts[line]
-            if line in self.pp or self.depth_at(line, col) != 0:
-                continue
-            # the parameter list, then annotations, then { or not
-            k, d = m.end() - 1, 0
-            while k < len(self.mask):
-                if self.mask[k] == "(":
-                    d += 1
-                elif self.mask[k] == ")":
-                    d -= 1
-                    if d == 0:
-                        break
-                k += 1
-            k += 1
-            while k < len(self.mask):
-                c = self.mask[k]
-                if c.isspace():
-                    k += 1
-                    continue
-                if c == "{":
-                    break
-                mm = re.match(r"[A-Za-z_][A-Za-z0-9_]*\s*", self.mask[k:])
-                if mm:  # an annotation: __releases(x), __attribute__((..))
-                    k += mm.end()
-                    if k < len(self.mask) and self.mask[k] == "(":
-                        d = 0
-                        while k < len(self.mask):
-                            d += {"(": 1, ")": -1}.get(self.mask[k], 0)
-                            k += 1
-                            if d == 0:
-                                break
-                    continue
-                break
-            if k >= len(self.mask) or self.mask[k] != "{":
-                continue  # a prototype or a call
-            bl = self.line_of(k)
-            if bl in self.pp:
-                continue
-            end, _ = self.match_brace(bl, k - self.starts[bl])
-            found.append((self.decl_start(line), end))
-        return found
-
-    def types(self, kind, tag):
-        rx = re.compile(r"(?<![A-Za-z0-9_])%s\s+%s\s*\{" % (kind, re.escape(tag)))
-        found = []
-        for m in rx.finditer(self.mask):
-            line = self.line_of(m.start())
-            if line in self.pp or self.depth_at(line, m.start() - self.starts[line]) != 0:
-                continue
-            bl = self.line_of(m.end() - 1)
-            end, col = self.match_brace(bl, m.end() - 1 - self.starts[bl])
-            semi = self.mask.find(";", self.starts[end] + col)
-            found.append((self.decl_start(line), self.line_of(semi) if semi >= 0 else end))
-        return found
-
-    def find(self, name):
-        m = re.match(r"(struct|enum|union):([A-Za-z_][A-Za-z0-9_]*)$", name)
-        if m:
-            return self.types(m.group(1), m.group(2))
-        return sorted(set(self.macros(name) + self.functions(name)))
+def _resolve(specs, defs, rel, path, unbalanced):
+    """The Def each spec names, in source order; ExtractError listing
+    every name that is missing, ambiguous or picked twice."""
+    missing, problems, chosen = [], [], {}
+    for spec in specs:
+        kind, name, k = SPEC.fullmatch(spec).groups()
+        found = [d for d in defs if d.name == name and
+                 (d.kind == kind if kind else d.kind in ("func", "macro"))]
+        label = f"{kind}:{name}" if kind else name
+        where = ", ".join(str(d.first) for d in found)
+        if not found:
+            missing.append(label)
+        elif k is None and len(found) > 1:
+            problems.append(f"{label} is defined {len(found)} times, at lines"
+                            f" {where}: pick one as {label}#1 .. "
+                            f"{label}#{len(found)}")
+        elif k is not None and int(k) > len(found):
+            problems.append(f"{spec}: {label} is defined {len(found)} "
+                            f"time{'s' if len(found) > 1 else ''}, at line"
+                            f"{'s' if len(found) > 1 else ''} {where}")
+        else:
+            d = found[int(k or 1) - 1]
+            loc = f"{kind}_{name}" if kind else name
+            if loc in chosen and chosen[loc] is not d:
+                problems.append(f"{label} is picked twice, at lines "
+                                f"{chosen[loc].first} and {d.first}")
+            chosen[loc] = d
+    if missing:
+        msg = (f"no definition of {', '.join(missing)} in {path}: renamed "
+               f"or removed upstream? Update the picks table {PICKS}")
+        if unbalanced:
+            msg += (f" (note: the braces of {rel} stop balancing at line "
+                    f"{unbalanced}, e.g. #if branches opening different "
+                    f"numbers of braces; definitions after it are not seen)")
+        problems.insert(0, msg)
+    picked = sorted(chosen.items(), key=lambda kv: kv[1].first)
+    outer = None        # the picked definition reaching furthest so far
+    for loc, d in picked:
+        if outer and d.first <= outer[1].last:
+            problems.append(f"{loc} (lines {d.first}-{d.last}) lies within "
+                            f"{outer[0]} (lines {outer[1].first}-"
+                            f"{outer[1].last}): pick one")
+        if not outer or d.last > outer[1].last:
+            outer = (loc, d)
+    if problems:
+        raise ExtractError("\n".join(f"kshim_tool: extract: {rel}: {p}"
+                                     for p in problems))
+    return picked
 
 
 def extract(argv):
-    ap = argparse.ArgumentParser(prog="kshim_tool.py extract")
-    ap.add_argument("--tree", required=True)
-    ap.add_argument("--file", required=True)
-    ap.add_argument("--locs")
-    ap.add_argument("--out")
-    ap.add_argument("names", nargs="+")
+    ap = argparse.ArgumentParser(
+        prog="kshim_tool.py extract", allow_abbrev=False,
+        description="Copy named definitions out of a kernel source file, "
+        "each under a #line pointing back to it (docs/kshim.md).")
+    ap.add_argument("--tree", required=True, help="the kernel source tree")
+    ap.add_argument("--file", required=True, metavar="REL",
+                    help="the file, relative to TREE (e.g. fs/dax.c)")
+    ap.add_argument("--locs", metavar="LOCS.h",
+                    help='also write #define KS_LOC_<name> "REL:LINE" here')
+    ap.add_argument("--out", metavar="OUT.c", help="default: stdout")
+    ap.add_argument("names", nargs="+", metavar="NAME",
+                    help="FUNC, MACRO, struct:TAG, enum:TAG or union:TAG, "
+                    "with #K for the K-th of several definitions")
+    args = ap.parse_args(argv)
+    for n in args.names:
+        if not SPEC.fullmatch(n):
+            ap.error(f"bad NAME {n!r}: want NAME, struct:TAG, enum:TAG or "
+                     f"union:TAG, optionally followed by #K (K >= 1)")
+    rel = os.path.normpath(args.file)
+    if os.path.isabs(rel) or rel == ".." or rel.startswith(".." + os.sep):
+        ap.error(f"--file {args.file}: want a path inside TREE")
+    for o in (args.out, args.locs):
+        if o is not None and (not o or os.path.isdir(o)):
+            ap.error(f"{o!r}: not a file name")
+        if o and not os.path.isdir(os.path.dirname(os.path.abspath(o))):
+            ap.error(f"{o}: no such directory to write it in")
+    if args.out and args.locs and \
+            os.path.abspath(args.out) == os.path.abspath(args.locs):
+        ap.error("--out and --locs name the same file")
+
+    tree = os.path.abspath(args.tree)
+    if not os.path.isdir(tree):
+        raise ExtractError(f"kshim_tool: extract: {args.tree}: no such "
+                           f"directory (--tree wants a kernel source tree)")
+    path = os.path.join(tree, rel)
+    if not os.path.isfile(path):
+        what = "not a regular file" if os.path.exists(path) else "no such file"
+        raise ExtractError(f"kshim_tool: extract: {rel}: {what} in {tree}")
     try:
-        a = ap.parse_args(argv)
-    except SystemExit:
-        return 2
-    path = os.path.abspath(os.path.join(a.tree, a.file))
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            src = Source(f.read())
+        with open(path, "rb") as f:
+            # latin-1 maps bytes 1:1, so the copy is byte for byte
+            text = f.read().decode("latin-1")
     except OSError as e:
-        print("kshim_tool: extract: %s: %s" % (path, e.strerror), file=sys.stderr)
-        return 2
-    picked, missing, errors = [], [], []
-    try:
-        for spec in a.names:
-            m = re.match(r"((?:struct:|enum:|union:)?[A-Za-z_][A-Za-z0-9_]*)(?:#([1-9][0-9]*))?$", spec)
-            if not m:
-                errors.append("bad name '%s'" % spec)
-                continue
-            name, k = m.group(1), m.group(2)
-            found = src.find(name)
-            if not found:
-                missing.append(name)
-            elif k:
-                if int(k) > len(found):
-                    errors.append("%s#%s: %s has only %d definitions" % (name, k, name, len(found)))
-                else:
-                    picked.append((found[int(k) - 1], name))
-            elif len(found) > 1:
-                errors.append("%s is defined %d times (lines %s): name one as %s#K"
-                              % (name, len(found), ", ".join(str(s + 1) for s, _ in found), name))
-            else:
-                picked.append((found[0], name))
-    except ExtractError as e:
-        errors.append(str(e))
-    if missing:
-        errors.append("not found: %s (renamed or removed upstream? update "
-                      "src/kshim/picks.tsv)" % ", ".join(missing))
-    if errors:
-        for e in errors:
-            print("kshim_tool: extract: %s: %s" % (a.file, e), file=sys.stderr)
-        return 2
-    picked.sort()
-    out = ["/* Generated by scripts/kshim_tool.py extract from %s of the kernel tree\n"
-           " * %s.  GPL kernel code: it stays in the build directory and is never\n"
-           " * committed. */\n" % (a.file, os.path.abspath(a.tree))]
-    for (start, end), _ in picked:
-        out.append('#line %d "%s"\n' % (start + 1, path))
-        out.append("\n".join(src.lines[start:end + 1]) + "\n\n")
-    locs = ["#define KS_LOC_%s \"%s:%d\"\n" % (n.replace(":", "_"), a.file, s + 1)
-            for (s, _), n in picked]
-    try:
-        write_atomic(a.out, "".join(out))
-        if a.locs:
-            write_atomic(a.locs, "".join(locs))
-    except OSError as e:
-        print("kshim_tool: extract: cannot write: %s" % e, file=sys.stderr)
-        return 2
+        raise ExtractError(f"kshim_tool: extract: {path}: {e.strerror}")
+
+    defs, unbalanced = scan(text)
+    picked = _resolve(args.names, defs, rel, path, unbalanced)
+
+    # Paths as the file system has them (latin-1 again keeps the bytes);
+    # "*/" could end the comment early.
+    fpath, frel, ftree = (os.fsencode(x).decode("latin-1")
+                          for x in (path, rel, tree))
+    lines = text.split("\n")
+    out = ["/*\n"
+           f" * Generated by scripts/kshim_tool.py extract from {frel}\n"
+           f" * of the kernel tree {ftree}.\n".replace("*/", "* /") +
+           " * GPL kernel code: it must stay in the build directory and must\n"
+           " * never be committed.  Do not edit: rerun the extractor.\n"
+           " */\n\n"]
+    locs = ["/* Generated by scripts/kshim_tool.py extract: where each "
+            "definition\n * taken from the kernel tree is, for reports. */\n"]
+    for loc, d in picked:
+        out.append(f"#line {d.first} {_c_string(fpath)}\n")
+        out.append("\n".join(lines[d.first - 1:d.last]) + "\n\n")
+        locs.append(f"#define KS_LOC_{loc} {_c_string(f'{frel}:{d.first}')}\n")
+    _emit(args.out, "".join(out))
+    if args.locs:
+        _emit(args.locs, "".join(locs))
     return 0
-
-
-def write_atomic(path, text):
-    if not path:
-        sys.stdout.write(text)
-        return
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
 
 
 def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "extract":
-        return extract(sys.argv[2:])
+        try:
+            return extract(sys.argv[2:])
+        except ExtractError as e:
+            print(e, file=sys.stderr)
+        except OSError as e:    # a backstop: I/O is checked where it is done
+            print(f"kshim_tool: extract: {e.filename or ''}: {e.strerror}",
+                  file=sys.stderr)
+        return 2
     if len(sys.argv) != 3 or sys.argv[1] not in ("flags", "enums"):
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
