@@ -175,18 +175,23 @@ lf_run() { # BINARY LOG DICT CORPUS_DIRS...
 	grep -q '^Done [0-9]* runs' "$log"
 }
 
+# Fuzzes target T's binary BIN from T's seeds into NEW; on a failure,
+# says so with the log's tail and sets fail.
+lf_target() { # BIN LOG T NEW
+	ff_say "libFuzzer: $1 for $time_s s" >&2
+	lf_run "$1" "$2" "dicts/$3.dict" "$4" "build/asan/corpus/$3" && return 0
+	ff_say "$1 failed (crash or error); its log:" >&2
+	tail -40 "$2" >&2
+	fail=1
+	return 1
+}
+
 if [ "$time_s" != 0 ]; then
 	for t in $targets; do
 		seeds=build/asan/corpus/$t
 		new=$tmp/$t-new nulldir=$tmp/$t-null
 		mkdir -p "$new" "$nulldir"
-		ff_say "libFuzzer: fuzz_$t for $time_s s" >&2
-		if ! lf_run "build/asan/bin/fuzz_$t" "$tmp/$t.log" "dicts/$t.dict" "$new" "$seeds"; then
-			ff_say "fuzz_$t failed (crash or error); its log:" >&2
-			tail -40 "$tmp/$t.log" >&2
-			fail=1
-			continue
-		fi
+		lf_target "build/asan/bin/fuzz_$t" "$tmp/$t.log" "$t" "$new" || continue
 		ff_say "libFuzzer: fuzz_null for $time_s s on fuzz_$t's corpus" >&2
 		if ! lf_run build/asan/bin/fuzz_null "$tmp/$t-null.log" "dicts/$t.dict" "$nulldir" "$new" "$seeds"; then
 			ff_say "fuzz_null failed; its log:" >&2
@@ -203,13 +208,7 @@ if [ "$time_s" != 0 ]; then
 		krel=$("$kshim/bin/foliofuzz" kshim | sed -n 's/^Linux \([^,]*\),.*/\1/p')
 		knew=$tmp/$t-kshim
 		mkdir -p "$knew"
-		ff_say "libFuzzer: $kshim/bin/fuzz_$t (Linux $krel) for $time_s s" >&2
-		if ! lf_run "$kshim/bin/fuzz_$t" "$tmp/$t-kshim.log" "dicts/$t.dict" "$knew" "$seeds"; then
-			ff_say "kshim fuzz_$t failed; its log:" >&2
-			tail -40 "$tmp/$t-kshim.log" >&2
-			fail=1
-			continue
-		fi
+		lf_target "$kshim/bin/fuzz_$t" "$tmp/$t-kshim.log" "$t" "$knew" || continue
 		ff_benchstat lf-row --target "$t@kshim-$krel" --seconds "$time_s" --max-len "$max_len" \
 			--log "$tmp/$t-kshim.log" --null-log "$tmp/$t-null.log" \
 			--time-file "$tmp/$t-kshim.log.time" --null-time-file "$tmp/$t-null.log.time" \

@@ -16,17 +16,7 @@
 #include "foliofuzz/harness.h"
 #include "foliofuzz/world.h"
 
-static int failed;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			failed++;                                              \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-		}                                                              \
-	} while (0)
+#include "../unit/check.h"
 
 static void run(struct ff_world *w, const char *trace)
 {
@@ -36,8 +26,7 @@ static void run(struct ff_world *w, const char *trace)
 	ff_prog_init(&prog);
 	if (ff_trace_parse(trace, strlen(trace), "case", &prog, err,
 			   sizeof(err))) {
-		printf("bad trace: %s\n", err);
-		failed++;
+		CHECK(0, "bad trace: %s", err);
 	}
 	for (size_t i = 0; i < prog.nr && !ff_world_failed(w); i++)
 		ff_step(w, &prog, i, true);
@@ -76,6 +65,6 @@ int main(void)
 	      "the step names the real function: %s", w->kshim_ran);
 	printf("%s\n", w->fail.msg);
 	ff_world_destroy(w);
-	printf("test_kshim_warn: %s\n", failed ? "FAILED" : "passed");
-	return failed ? 1 : 0;
+	printf("test_kshim_warn: %u passed, %u failed\n", nr_passed, nr_failed);
+	return nr_failed ? 1 : 0;
 }

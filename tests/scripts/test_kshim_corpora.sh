@@ -7,9 +7,8 @@
 # tree (src/kshim/expected.def); the counts per outcome are printed.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-kdir=${1:?usage: test_kshim_corpora.sh KSHIM_DIR}
 . tests/scripts/testlib.sh
-ff=$kdir/bin/foliofuzz
+kshim_dir "$@"
 declare -A seen=()
 
 for t in corpus/*/*.trace; do

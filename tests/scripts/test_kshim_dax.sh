@@ -9,9 +9,8 @@
 #     reflinked trace when the model runs (--model) in the same binary.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-kdir=${1:?usage: test_kshim_dax.sh KSHIM_DIR}
 . tests/scripts/testlib.sh
-ff=$kdir/bin/foliofuzz
+kshim_dir "$@"
 
 # corpus/dax traces whose first op faults a reflinked extent (d0, d1)
 for t in corpus/dax/02_reflink_pair.trace corpus/dax/03_reflink_three_mappings.trace; do

@@ -8,9 +8,8 @@
 # (--model) the trace is clean.  A clean free of untyped pages agrees.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-kdir=${1:?usage: test_kshim_freecheck.sh KSHIM_DIR}
 . tests/scripts/testlib.sh
-ff=$kdir/bin/foliofuzz
+kshim_dir "$@"
 t=tests/data/kshim/free_typed.trace
 
 expect_rc 1 "$t --no-suppress" "$ff" run --no-suppress --summary "$t"

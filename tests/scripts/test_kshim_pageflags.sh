@@ -8,9 +8,8 @@
 # what the gate is for.  The manifest lists the refused helpers.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-kdir=${1:?usage: test_kshim_pageflags.sh KSHIM_DIR}
 . tests/scripts/testlib.sh
-ff=$kdir/bin/foliofuzz
+kshim_dir "$@"
 t=tests/data/kshim/large_folio.trace
 
 expect_rc 0 "$t with the gate" "$ff" run --no-suppress --summary "$t"

@@ -7,8 +7,8 @@
 # the file and the picks.tsv row.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-kdir=${1:?usage: test_kshim_rename.sh KSHIM_DIR}
 . tests/scripts/testlib.sh
+kshim_dir "$@"
 work=$kdir/test-rename
 rm -rf "$work" && mkdir -p "$work" || exit 1
 

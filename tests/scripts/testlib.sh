@@ -53,3 +53,11 @@ expect_line() {
 		show_out
 	fi
 }
+
+# kshim tests (tests/scripts/test_kshim_*.sh KSHIM_DIR): $kdir is the kshim
+# build (scripts/kshim.sh --out), $ff its foliofuzz.
+kshim_dir() {
+	kdir=${1:?usage: $(basename "$0") KSHIM_DIR (a scripts/kshim.sh build)}
+	ff=$kdir/bin/foliofuzz
+	[ -x "$ff" ] || { echo "$kdir: no kshim build" >&2; exit 2; }
+}
