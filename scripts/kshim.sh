@@ -54,10 +54,13 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$src" ] || ff_usage "--kernel-src is required"
 [ -e "$src" ] || ff_die 2 "$src: no such file or directory"
-for tool in make gcc flex bison bc python3 tar; do
+for tool in make gcc flex bison bc python3 tar cmake; do
 	command -v "$tool" >/dev/null ||
-		ff_die 2 "$tool is missing (Debian: apt-get install make gcc flex bison bc python3 tar libelf-dev)"
+		ff_die 2 "$tool is missing (Debian: apt-get install make gcc flex bison bc python3 tar cmake libelf-dev)"
 done
+# objtool, built by make prepare, needs libelf's headers
+[ -f /usr/include/libelf.h ] || [ -f /usr/include/libelf/libelf.h ] ||
+	ff_die 2 "libelf's headers are missing (Debian: apt-get install libelf-dev)"
 
 root=$(pwd)
 src=$(realpath "$src")
