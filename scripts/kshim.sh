@@ -188,19 +188,26 @@ ff_say "gate result and refused helpers: $out/gate.txt"
 # ---- the picks: extract into gen/, bridges into obj/ ------------------------
 ff_say "extracting the picks${picks:+ ($picks)} from Linux $release"
 mkdir -p "$out/gen" "$out/obj"
-cp "$out/ks_enums.h" "$out/gen/ks_enums.h"
+cmp -s "$out/ks_enums.h" "$out/gen/ks_enums.h" || cp "$out/ks_enums.h" "$out/gen/ks_enums.h"
 bridges=$(python3 "$root/scripts/kshim_picks.py" generate --root "$root" \
 	--tree "$tree" --out "$out" --release "$release" --picks "$picks") ||
 	exit 2
 while read -r kind pick file; do
 	[ "$kind" = bridge ] || continue
+	o=$out/obj/bridge_$pick.o
+	# again only when the bridge, what it includes of ours, or the flags
+	# changed (a rerun with nothing changed relinks nothing)
+	if [ -f "$o" ] && [ -z "$(find "$file" "$root/src/kshim" "$out/cflags" \
+		"$out/gen/ks_enums.h" -newer "$o" -name '*' -print -quit)" ]; then
+		continue
+	fi
 	ff_say "compiling the $pick bridge with the tree's headers and flags"
 	(cd "$kb" && "$cc" "${kflags[@]}" -fPIC -Wno-attributes -I"$out/gen" \
-		-I"$root/src/kshim" -c "$file" -o "$out/obj/bridge_$pick.o") \
+		-I"$root/src/kshim" -c "$file" -o "$o.tmp" && mv "$o.tmp" "$o") \
 		>>"$out/bridge.log" 2>&1 ||
 		ff_die 1 "the $pick bridge did not compile; see $out/bridge.log"
 done <<<"$bridges"
-cp "$out/gate.txt" "$out/gen/gate.txt"
+cmp -s "$out/gate.txt" "$out/gen/gate.txt" || cp "$out/gate.txt" "$out/gen/gate.txt"
 
 # ---- foliofuzz with the real code linked in ---------------------------------
 ff_say "building foliofuzz and the fuzz targets against Linux $release; log: $out/cmake.log"

@@ -80,6 +80,14 @@ def c_string(text):
 
 
 def write_atomic(path, text):
+    """writes text to path unless it holds it already (a rerun with
+    nothing changed rebuilds nothing)"""
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
     d = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
