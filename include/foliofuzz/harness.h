@@ -217,7 +217,7 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	       const struct ff_prog *prog, size_t step);
 void ff_dump_page(FILE *f, unsigned long pfn);
 void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
-		 unsigned long nr);
+		 unsigned long nr, long mark);
 
 /* ops.c: releases an object through the kernel paths (free op, teardown). */
 void ff_obj_free(struct ff_world *w, struct ff_obj *o);

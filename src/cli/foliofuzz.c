@@ -426,11 +426,18 @@ static int cmd_run(int argc, char **argv)
 		printf("%s: stopped at step %zu by known finding %s "
 		       "(suppressed; --no-suppress reports it)\n",
 		       in, res.step + 1, ff_findings[res.finding].id);
+	else if (res.inv == FF_INV_NONE)
+		printf("%s: %zu ops, %zu ok, %zu refused: all invariants held\n",
+		       in, prog.nr, res.ok, res.refused);
+	else if (res.step < prog.nr)
+		printf("%s: %zu ops, %zu ok, %zu refused, then step %zu broke "
+		       "%s\n",
+		       in, prog.nr, res.ok, res.refused, res.step + 1,
+		       ff_invs[res.inv].id);
 	else
-		printf("%s: %zu ops, %zu ok, %zu refused: %s\n", in, prog.nr,
-		       res.ok, res.refused,
-		       res.inv == FF_INV_NONE ? "all invariants held" :
-						ff_invs[res.inv].id);
+		printf("%s: %zu ops, %zu ok, %zu refused, then the teardown "
+		       "broke %s\n",
+		       in, prog.nr, res.ok, res.refused, ff_invs[res.inv].id);
 	if (summary)
 		print_summary(&o, &prog, &res);
 	ff_prog_free(&prog);

@@ -1,7 +1,8 @@
 /*
  * sym.c - the glue's symbolic printing: a word as a report shows it.
- * Pointers into the kernel state print as names (pfn:N+off, fileN,
- * anon_vmaN+bits, memcg, world+offset for other kernel objects), list
+ * Pointers into the kernel state print as names (pfn:N+off, fileN, dN for
+ * the DAX files, anon_vmaN+bits, memcg, devpriv_pgmap / dax_pgmap,
+ * dmirror, vmaN, world+offset for other kernel objects), list
  * poison and TAIL_MAPPING by name, other host pointers as "ptr?", so the
  * same input gives the same report byte for byte under ASLR.
  */
@@ -53,6 +54,27 @@ const char *ff_sym(unsigned long val, char buf[FF_SYM_LEN])
 		snprintf(buf, FF_SYM_LEN, "memcg");
 		return buf;
 	}
+	for (int i = 0; i < FF_NR_DAX_FILES; i++) /* the DAX files: d0..d3 */
+		if (val == (unsigned long)&k->dax_files[i].as) {
+			snprintf(buf, FF_SYM_LEN, "d%d", i);
+			return buf;
+		}
+	if (val == (unsigned long)&k->devpriv_pgmap ||
+	    val == (unsigned long)&k->dax_pgmap) {
+		snprintf(buf, FF_SYM_LEN, "%s_pgmap",
+			 val == (unsigned long)&k->dax_pgmap ? "dax" :
+							       "devpriv");
+		return buf;
+	}
+	if (val == (unsigned long)&k->dmirror) {
+		snprintf(buf, FF_SYM_LEN, "dmirror");
+		return buf;
+	}
+	for (int i = 0; i < FF_NR_VMAS; i++)
+		if (val == (unsigned long)&k->vmas[i]) {
+			snprintf(buf, FF_SYM_LEN, "vma%d", i);
+			return buf;
+		}
 	if (val >= (unsigned long)k && val < (unsigned long)(k + 1)) {
 		snprintf(buf, FF_SYM_LEN, "world+0x%lx",
 			 val - (unsigned long)k);

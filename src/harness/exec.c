@@ -194,7 +194,7 @@ static void print_verbose(FILE *f, struct ff_world *w, size_t k,
 		     p++)
 			used |= w->ref[p].state != FF_PS_FREE;
 		if (used)
-			ff_dump_row(f, w, base, 1UL << FF_MAX_ORDER);
+			ff_dump_row(f, w, base, 1UL << FF_MAX_ORDER, -1);
 	}
 }
 
@@ -308,9 +308,10 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	for (k = 0; k < prog->nr; k++) {
 		struct ff_step s = ff_step(w, prog, k, o->check);
 
-		if (s.kind == FF_STEP_OK)
+		/* a step that broke an invariant is neither (res->step) */
+		if (s.kind == FF_STEP_OK && !ff_world_failed(w))
 			res->ok++;
-		else
+		else if (!ff_world_failed(w))
 			res->refused++;
 		if (o->check && sweep && (k + 1) % sweep == 0 &&
 		    !ff_world_failed(w))

@@ -50,6 +50,59 @@ static const char *type_name(unsigned int page_type)
 	}
 }
 
+/*
+ * page[1..3] of a large folio hold the folio's own fields, not a page's:
+ * dumped as a page they read as nonsense (mapping:0xffffffff from the
+ * mapcounts, "flags" from the order byte).  Prints them as the folio's
+ * fields and returns true; false for any other page.
+ */
+static bool dump_folio_tail(FILE *f, const struct page *page)
+{
+	const struct page *head =
+		(const struct page *)(page->compound_head - 1);
+	const struct ff_kernel *k = &ff_cur->k;
+	const struct folio *folio = (const struct folio *)head;
+	char a[FF_SYM_LEN], b[FF_SYM_LEN];
+	long i = page - head;
+
+	if (head < k->memmap || head >= k->memmap + k->nr_memmap ||
+	    !PageHead(head) || i < 1 || i > 3 ||
+	    i >= (1L << (folio->_flags_1 & 0xff)))
+		return false;
+	fprintf(f, "  page[%ld] of the folio at %s: compound_head %s\n", i,
+		ff_sym((unsigned long)head, a), ff_sym(page->compound_head, b));
+	switch (i) {
+	case 1:
+		fprintf(f,
+			"  folio: order:%lu nr_pages:%u large_mapcount:%d "
+			"nr_pages_mapped:%#x entire_mapcount:%d pincount:%d "
+			"mm_id_mapcount:%d,%d mm_ids:%#lx\n",
+			folio->_flags_1 & 0xff, folio->_nr_pages,
+			folio->_large_mapcount + 1, folio->_nr_pages_mapped,
+			folio->_entire_mapcount + 1, folio->_pincount,
+			folio->_mm_id_mapcount[0], folio->_mm_id_mapcount[1],
+			folio->_mm_ids);
+		fprintf(f, "  page[1] _mapcount:%d _refcount:%d\n",
+			folio->_mapcount_1, folio->_refcount_1);
+		break;
+	case 2:
+		fprintf(f, "  folio: flags_2:%#lx deferred_list: %s",
+			folio->_flags_2,
+			ff_sym((unsigned long)folio->_deferred_list.next, a));
+		fprintf(f, " %s\n",
+			ff_sym((unsigned long)folio->_deferred_list.prev, a));
+		break;
+	default:
+		fprintf(f, "  folio: flags_3:%#lx (hugetlb fields unused)\n",
+			folio->_flags_3);
+	}
+	fprintf(f,
+		"  page[%ld] mapping:%s (TAIL_MAPPING expected from "
+		"page[2] on)\n",
+		i, ff_sym((unsigned long)page->mapping, a));
+	return true;
+}
+
 /* dump_page() for a page of the current world. */
 void ff_dump_page(FILE *f, unsigned long pfn)
 {
@@ -63,6 +116,8 @@ void ff_dump_page(FILE *f, unsigned long pfn)
 		pfn, page->_refcount,
 		page_has_type(page) ? 0 : page->_mapcount + 1,
 		ff_sym((unsigned long)page->mapping, a), page->index);
+	if ((page->compound_head & 1) && dump_folio_tail(f, page))
+		return;
 	if (page->compound_head & 1) {
 		fprintf(f, "  tail of %s\n",
 			ff_sym(page->compound_head - 1, b));
@@ -93,11 +148,13 @@ void ff_dump_page(FILE *f, unsigned long pfn)
 }
 
 /* One character per pfn: H head, T tail, B free block head, . free page,
- * s small allocated page; '|' starts each block or folio. */
+ * s small allocated page; '|' starts each block or folio.  With mark >= 0
+ * in the row, a second line puts '^' under that pfn. */
 void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
-		 unsigned long nr)
+		 unsigned long nr, long mark)
 {
 	unsigned long free_left = 0;
+	int col = 10, mark_col = -1;
 
 	fprintf(f, "pfn %4lu: ", base);
 	for (unsigned long pfn = base; pfn < base + nr && pfn < w->k.nr_memmap;
@@ -119,12 +176,19 @@ void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
 		} else {
 			c = 's';
 		}
-		if (pfn != base && (c == 'B' || c == 'H' || c == 's'))
+		if (pfn != base && (c == 'B' || c == 'H' || c == 's')) {
 			fputs("| ", f);
+			col += 2;
+		}
+		if ((long)pfn == mark)
+			mark_col = col;
 		fputc(c, f);
 		fputc(' ', f);
+		col += 2;
 	}
 	fputc('\n', f);
+	if (mark_col >= 0)
+		fprintf(f, "%*s^ pfn %ld\n", mark_col, "", mark);
 }
 
 /* The row of the max-order window holding pfn, and dumps of pfn and its
@@ -137,7 +201,7 @@ static void dump_state(FILE *f, struct ff_world *w, long pfn)
 	const struct page *p;
 
 	ff_world_enter(w);
-	ff_dump_row(f, w, base, win);
+	ff_dump_row(f, w, base, win, pfn);
 	if (pfn >= 0 && (unsigned long)pfn < w->k.nr_memmap) {
 		p = &w->k.memmap[pfn];
 		if (p->compound_head & 1) {

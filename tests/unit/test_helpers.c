@@ -8,8 +8,12 @@
  * helper says so explicitly.  The model returned the type's bits until the
  * kshim pageflags cross-check against Linux 6.12's own folio_mapcount()
  * found it (docs/kshim.md).  Mapped and unmapped small and large folios
- * count as the kernel counts them.
+ * count as the kernel counts them.  dump_page() of a large folio's page[1]
+ * and page[2] prints the folio fields stored there, not page fields.
  */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "foliofuzz/harness.h"
@@ -69,6 +73,25 @@ int main(void)
 	f = page_folio(&w->k.memmap[w->objs[2].pfn]);
 	CHECK(folio_test_large(f) && folio_mapcount(f) == 0,
 	      "unmapped order-2 folio: %d, want 0", folio_mapcount(f));
+	/* dump_page of page[1] and page[2] decodes the folio's fields */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mf = open_memstream(&buf, &len);
+		unsigned long head = w->objs[2].pfn;
+
+		ff_world_enter(w);
+		ff_dump_page(mf, head + 1);
+		ff_dump_page(mf, head + 2);
+		fclose(mf);
+		CHECK(strstr(buf, "page[1] of the folio at pfn:") &&
+			      strstr(buf, "folio: order:2 nr_pages:4") &&
+			      strstr(buf, "page[2] of the folio at pfn:") &&
+			      strstr(buf, "deferred_list:") &&
+			      !strstr(buf, "flags: 0x"),
+		      "folio tails dump as folio fields:\n%s", buf);
+		free(buf);
+	}
 	ff_world_teardown(w, true);
 	ff_world_destroy(w);
 	printf("test_helpers: %u passed, %u failed\n", nr_passed, nr_failed);
