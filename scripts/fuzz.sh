@@ -310,7 +310,11 @@ name_crash() { # SRC HASH KIND: KIND is the libFuzzer prefix or "crash"
 		esac
 	fi
 	"$cli" decode --target="$target" "$dst" -o "$dst.trace" 2>/dev/null
-	[ -f "$workdir/.tmp/report" ] && mv "$workdir/.tmp/report" "$dst.report"
+	# the report was made from the input under its engine name: name the
+	# file it is now
+	[ -f "$workdir/.tmp/report" ] &&
+		sed "s|$src|$dst|g" "$workdir/.tmp/report" >"$dst.report" &&
+		rm -f "$workdir/.tmp/report"
 	new_crashes=$((new_crashes + 1))
 	# One line per new kind; the status line counts the rest.
 	grep -qxF "$id" "$workdir/.tmp/seen-ids" 2>/dev/null && return
