@@ -366,6 +366,30 @@ struct ff_kexpected {
  * a report can name it (src/glue/fail.c). */
 void ff_kshim_ran(const char *fn, const char *loc);
 
+/* ---- blame checkpoints (src/harness/blame.c)
+ *
+ * Every kernel-named model function in src/mm, src/fs and src/lib starts
+ * with FF_FUNC() (unit/seam checks it).  Normally it costs one test of a
+ * global flag at entry and at return; when a report replays a failing
+ * input to blame it, entry and return are checkpoints, and the report
+ * names the model function whose return left the affected struct page as
+ * it was found broken, with its callers.
+ */
+extern int ff_blame_on __attribute__((visibility("hidden")));
+void ff_blame_enter(const char *fn, const char *file, int line);
+void ff_blame_exit(void);
+static inline void ff_blame_scope_end(const int *unused)
+{
+	(void)unused;
+	if (__builtin_expect(ff_blame_on, 0))
+		ff_blame_exit();
+}
+#define FF_FUNC()                                                              \
+	int ff_blame_scope_                                                    \
+		__attribute__((cleanup(ff_blame_scope_end), unused)) = 0;      \
+	if (__builtin_expect(ff_blame_on, 0))                                  \
+	ff_blame_enter(__func__, __FILE__, __LINE__)
+
 /* ---- symbolic printing (src/glue/sym.c)
  *
  * A word as it should appear in a report: pointers into the kernel state

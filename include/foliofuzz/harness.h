@@ -216,6 +216,15 @@ bool ff_check_sweep(struct ff_world *w);
 void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	       const struct ff_prog *prog, size_t step);
 void ff_dump_page(FILE *f, unsigned long pfn);
+/* blame.c: replays prog up to step (prog->nr: and the teardown) in a fresh
+ * world with the FF_FUNC() checkpoints on and prints which model function
+ * last wrote the failed world's fail.pfn, and the words it changed. */
+bool ff_blame(FILE *f, const struct ff_world *failed,
+	      const struct ff_prog *prog, size_t step);
+/* What the teardown is releasing, for blame (a constant or static text). */
+void ff_blame_context(const char *what);
+/* The 8 words of a struct page, by field: "flags", "mapping", ... */
+const char *ff_page_word_name(int word);
 void ff_dump_row(FILE *f, const struct ff_world *w, unsigned long base,
 		 unsigned long nr, long mark);
 

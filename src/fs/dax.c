@@ -39,6 +39,7 @@ static void dax_folio_make_shared(struct folio *folio)
 
 static unsigned long dax_folio_put(struct folio *folio)
 {
+	FF_FUNC();
 	unsigned long ref;
 
 	if (!dax_folio_is_shared(folio)) {
@@ -64,6 +65,7 @@ static void dax_associate_entry(struct folio *folio,
 				struct address_space *mapping,
 				unsigned long index, bool shared)
 {
+	FF_FUNC();
 	bool take_shared;
 
 	if (ff_bug_on(dax_make_shared_cond))
@@ -91,6 +93,7 @@ static void dax_associate_entry(struct folio *folio,
 
 int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
 {
+	FF_FUNC();
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
 	FF_KSHIM_SWAP(dax_insert, f, index); /* pick dax: the tree's fs/dax.c */
@@ -102,6 +105,7 @@ int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
 
 void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index)
 {
+	FF_FUNC();
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
 	FF_KSHIM_SWAP_VOID(dax_disassociate, f, index);
@@ -113,6 +117,7 @@ void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index)
 /* dax_busy_page(): busy iff references beyond the mappings exist. */
 struct page *dax_busy_page(struct ff_dax_file *f, unsigned long index)
 {
+	FF_FUNC();
 	struct folio *folio;
 
 	FF_KSHIM_SWAP(dax_busy, f, index);
@@ -134,6 +139,7 @@ static const struct dev_pagemap_ops fsdax_pagemap_ops = { 0 };
  */
 FF_NO_COVERAGE void dax_init_region(struct ff_kernel *k)
 {
+	FF_FUNC();
 	unsigned long half = k->cfg.nr_dax / 2, quarter = k->cfg.nr_dax / 4;
 	struct dev_pagemap *pgmap = &k->dax_pgmap;
 

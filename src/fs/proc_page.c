@@ -14,6 +14,7 @@
 
 uint64_t stable_page_flags(const struct page *page)
 {
+	FF_FUNC();
 	struct page_snapshot ps;
 	const struct folio *folio;
 	unsigned long k;
@@ -54,6 +55,7 @@ uint64_t stable_page_flags(const struct page *page)
 /* folio_precise_page_mapcount() on the snapshot (CONFIG_PAGE_MAPCOUNT). */
 long kpagecount_read(const struct page *page)
 {
+	FF_FUNC();
 	struct page_snapshot ps;
 	const struct folio *folio;
 	long mapcount;

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "foliofuzz/harness.h"
@@ -109,8 +110,20 @@ static void teardown_objs(struct ff_world *w)
 
 	w->bug_jmp = &jb;
 	if (setjmp(jb) == 0) {
-		while (w->nr_objs && !ff_failed())
+		while (w->nr_objs && !ff_failed()) {
+			const struct ff_obj *o = &w->objs[w->nr_objs - 1];
+			static char what[96];
+
+			if (ff_blame_on) {
+				snprintf(what, sizeof(what),
+					 "the teardown, releasing object #%u "
+					 "(order %u at pfn %u)",
+					 o->id, o->order, o->pfn);
+				ff_blame_context(what);
+			}
 			ff_obj_free(w, &w->objs[w->nr_objs - 1]);
+		}
+		ff_blame_context("the teardown, releasing the DAX entries");
 		ff_dax_teardown(w);
 	}
 	w->bug_jmp = NULL;

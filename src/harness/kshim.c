@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "foliofuzz/fail.h"
+#include "foliofuzz/harness.h"
 #include "foliofuzz/world.h"
 
 #ifdef FF_KSHIM
@@ -65,16 +66,6 @@ void ff_print_expected(FILE *f, const struct ff_kimpl *impl, int row)
  * a world's kernel state or memmap compares by its offset there, so
  * "mapping = file 3" is equal in both worlds though the addresses are not.
  */
-static const char *const word_name[8] = {
-	"flags",
-	"lru.next/compound_head",
-	"lru.prev",
-	"mapping",
-	"index/share",
-	"private",
-	"_mapcount/page_type,_refcount",
-	"memcg_data",
-};
 
 static uint64_t norm(const struct ff_world *w, uint64_t v)
 {
@@ -139,8 +130,8 @@ void ff_kshim_compare(struct ff_world *real, struct ff_world *model)
 			ff_sym((unsigned long)b[i], sb);
 			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
 						"%s%s: tree %s, model %s",
-						len ? "; " : "", word_name[i],
-						sa, sb);
+						len ? "; " : "",
+						ff_page_word_name(i), sa, sb);
 		}
 		if (!len)
 			continue;

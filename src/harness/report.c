@@ -252,6 +252,10 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	}
 	fprintf(f, "invariant: %s\n", inv->statement);
 	fprintf(f, "kernel: %s\n", inv->kernel);
+	if (after->fail.pfn >= 0) { /* which model function did it */
+		ff_blame(f, after, prog, step);
+		ff_world_enter(after);
+	}
 	fprintf(f, "---- trace up to the failing step ----\n");
 	/* a failing race op shows its writer too */
 	ff_trace_print(f, prog, step + 1 + (after->consumed_next ? 1 : 0));

@@ -14,6 +14,7 @@
 
 static void dmirror_devmem_free(struct page *page)
 {
+	FF_FUNC();
 	struct ff_dmirror *d = &ff_kern->dmirror;
 
 	page->zone_device_data = d->free_pages;
@@ -28,6 +29,7 @@ static const struct dev_pagemap_ops dmirror_devmem_ops = {
 
 FF_NO_COVERAGE void dmirror_init(struct ff_kernel *k)
 {
+	FF_FUNC();
 	struct dev_pagemap *pgmap = &k->devpriv_pgmap;
 
 	pgmap->type = MEMORY_DEVICE_PRIVATE;
@@ -51,6 +53,7 @@ FF_NO_COVERAGE void dmirror_init(struct ff_kernel *k)
 
 struct page *dmirror_devmem_alloc_page(void)
 {
+	FF_FUNC();
 	struct ff_dmirror *d = &ff_kern->dmirror;
 	struct page *page = d->free_pages;
 
@@ -67,6 +70,7 @@ struct page *dmirror_devmem_alloc_page(void)
 
 int dmirror_migrate_to_device(struct ff_map *pte)
 {
+	FF_FUNC();
 	struct migrate_vma args = {
 		.pte = pte,
 		.vma = pte->vma,
@@ -86,6 +90,7 @@ int dmirror_migrate_to_device(struct ff_map *pte)
 
 int dmirror_migrate_insert(uint8_t vma, unsigned long index)
 {
+	FF_FUNC();
 	struct migrate_vma args = {
 		.pte = NULL,
 		.vma = vma,
@@ -104,6 +109,7 @@ int dmirror_migrate_insert(uint8_t vma, unsigned long index)
 /* do_swap_page() on a device-private entry -> pgmap->ops->migrate_to_ram */
 int dmirror_devmem_fault(struct ff_map *pte)
 {
+	FF_FUNC();
 	struct page *page = pfn_to_page(pte->pfn);
 	struct folio *folio = page_folio(page), *dst;
 	struct migrate_vma args = {

@@ -17,6 +17,7 @@ static void __dump_folio(FILE *f, const struct folio *folio,
 			 const struct page *page, unsigned long pfn,
 			 unsigned long idx)
 {
+	FF_FUNC();
 	char m[FF_SYM_LEN];
 
 	fprintf(f,
@@ -40,6 +41,7 @@ static void __dump_folio(FILE *f, const struct folio *folio,
 
 void dump_page(FILE *f, const struct page *page, const char *reason)
 {
+	FF_FUNC();
 	struct page_snapshot ps;
 
 	snapshot_page(&ps, page);

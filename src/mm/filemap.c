@@ -12,6 +12,7 @@
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 		      unsigned long index)
 {
+	FF_FUNC();
 	long nr = folio_nr_pages(folio);
 
 	mem_cgroup_charge(folio, &ff_kern->memcg);
@@ -24,6 +25,7 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 
 void filemap_remove_folio(struct folio *folio)
 {
+	FF_FUNC();
 	struct address_space *mapping = folio->mapping;
 	long nr = folio_nr_pages(folio);
 

@@ -23,6 +23,7 @@ static bool folio_ref_try_add(struct folio *folio, int count)
 
 struct folio *try_grab_folio_fast(struct page *page, int refs)
 {
+	FF_FUNC();
 	struct folio *folio = page_folio(page);
 
 	ff_race_point(RP_GUP_AFTER_READ);

@@ -24,6 +24,7 @@
 
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins)
 {
+	FF_FUNC();
 	int extra_pins = 0;
 
 	if (!folio_test_anon(folio))
@@ -37,6 +38,7 @@ bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins)
 static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
 				   unsigned int new_order)
 {
+	FF_FUNC();
 	unsigned long nr = 1UL << old_order, new_nr = 1UL << new_order;
 
 	/* _nr_pages overlays page[1].memcg_data: reset it before page[1]
@@ -76,6 +78,7 @@ static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
 int split_folio_to_order(struct folio *folio, unsigned int new_order,
 			 struct page *lock_at)
 {
+	FF_FUNC();
 	unsigned int old_order;
 	unsigned long pfn = folio_pfn(folio), nr;
 	struct folio *keep;

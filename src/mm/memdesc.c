@@ -23,6 +23,7 @@
 
 bool memdesc_is_folio(memdesc_t md)
 {
+	FF_FUNC();
 	unsigned int t = memdesc_type(md);
 
 	if (ff_bug_on(put_page_typed_as_folio))
@@ -32,6 +33,7 @@ bool memdesc_is_folio(memdesc_t md)
 
 static void *pool_new(size_t size)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	void *p;
 
@@ -55,6 +57,7 @@ static void *pool_new(size_t size)
 
 void md_pools_destroy(struct ff_kernel *k)
 {
+	FF_FUNC();
 	for (uint32_t i = 0; i < k->md.nr_all; i++)
 		free(k->md.all[i]);
 	free(k->md.all);
@@ -73,6 +76,7 @@ static void set_memdescs(struct page *page, unsigned int order, memdesc_t md)
 /* Pages of an allocation, frozen (refcount 0), not compound. */
 static struct page *alloc_frozen(unsigned int order)
 {
+	FF_FUNC();
 	struct page *page = __alloc_pages(order, false);
 
 	if (page)
@@ -82,6 +86,7 @@ static struct page *alloc_frozen(unsigned int order)
 
 struct md_folio *md_folio_alloc(unsigned int order, bool anon)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	struct page *page = alloc_frozen(order);
 	struct md_folio *folio;
@@ -111,6 +116,7 @@ struct md_folio *md_folio_alloc(unsigned int order, bool anon)
 
 struct page *md_alloc_misc(unsigned int order)
 {
+	FF_FUNC();
 	struct page *page = __alloc_pages(order, false);
 
 	if (!page)
@@ -122,6 +128,7 @@ struct page *md_alloc_misc(unsigned int order)
 
 struct md_slab *md_slab_alloc(unsigned int order)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	struct page *page = alloc_frozen(order);
 	struct md_slab *slab;
@@ -144,6 +151,7 @@ struct md_slab *md_slab_alloc(unsigned int order)
 
 struct md_ptdesc *md_ptdesc_alloc(void)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	struct page *page = alloc_frozen(0);
 	struct md_ptdesc *pt;
@@ -167,6 +175,7 @@ struct md_ptdesc *md_ptdesc_alloc(void)
  * the free list (the Buddy alias). */
 static void free_frozen_range(unsigned long pfn, unsigned int order)
 {
+	FF_FUNC();
 	struct page *page = pfn_to_page(pfn);
 
 	for (unsigned long i = 0; i < (1UL << order); i++)
@@ -181,6 +190,7 @@ void md_folio_get(struct md_folio *folio)
 
 void md_folio_put_refs(struct md_folio *folio, int refs)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 
 	VM_BUG_ON_PAGE(folio->_refcount < refs, pfn_to_page(folio->pfn),
@@ -204,6 +214,7 @@ void md_folio_put(struct md_folio *folio)
 
 void md_slab_free(struct md_slab *slab)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 
 	slab->inuse = 0;
@@ -214,6 +225,7 @@ void md_slab_free(struct md_slab *slab)
 
 void md_ptdesc_free(struct md_ptdesc *pt)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 
 	pt->pt_frag_refcount = 0;
@@ -224,6 +236,7 @@ void md_ptdesc_free(struct md_ptdesc *pt)
 
 void md_put_page(struct page *page)
 {
+	FF_FUNC();
 	memdesc_t md = memdesc_read(page);
 
 	if (memdesc_is_folio(md)) {
@@ -247,6 +260,7 @@ void md_free_pages(struct page *page, unsigned int order)
 
 struct md_folio *md_gup_fast(struct page *page)
 {
+	FF_FUNC();
 	memdesc_t md = memdesc_read(page); /* READ_ONCE */
 	struct md_folio *folio;
 
@@ -298,6 +312,7 @@ void md_folio_set_anon(struct md_folio *folio, struct anon_vma *anon_vma,
 void md_filemap_add_folio(struct address_space *mapping, struct md_folio *folio,
 			  unsigned long index)
 {
+	FF_FUNC();
 	unsigned long nr = 1UL << folio->order;
 
 	folio->mapping = mapping;
@@ -309,6 +324,7 @@ void md_filemap_add_folio(struct address_space *mapping, struct md_folio *folio,
 /* filemap_remove_folio(): the page cache's references go with it. */
 void md_filemap_remove_folio(struct md_folio *folio)
 {
+	FF_FUNC();
 	unsigned long nr = 1UL << folio->order;
 
 	folio->mapping->nrpages -= (uint32_t)nr;

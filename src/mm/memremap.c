@@ -19,6 +19,7 @@
 /* memremap_pages() -> memmap_init_zone_device() -> __init_zone_device_page() */
 FF_NO_COVERAGE void memremap_pages(struct dev_pagemap *pgmap)
 {
+	FF_FUNC();
 	for (unsigned long i = 0; i < pgmap->nr_pfns; i++) {
 		struct page *page = pfn_to_page(pgmap->start_pfn + i);
 
@@ -46,6 +47,7 @@ static void put_dev_pagemap(struct dev_pagemap *pgmap)
 
 void zone_device_page_init(struct page *page)
 {
+	FF_FUNC();
 	struct dev_pagemap *pgmap = page_pgmap(page);
 
 	if (!percpu_ref_tryget_live(pgmap))
@@ -56,6 +58,7 @@ void zone_device_page_init(struct page *page)
 
 void free_zone_device_folio(struct folio *folio)
 {
+	FF_FUNC();
 	struct dev_pagemap *pgmap = folio->pgmap;
 
 	if (!pgmap || !pgmap->ops) {

@@ -13,6 +13,7 @@
 
 int folio_expected_refs(struct address_space *mapping, struct folio *folio)
 {
+	FF_FUNC();
 	int refs = 1;
 
 	if (!mapping)
@@ -26,6 +27,7 @@ int folio_expected_refs(struct address_space *mapping, struct folio *folio)
 int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 			  struct folio *src, int extra_count)
 {
+	FF_FUNC();
 	int expected = folio_expected_refs(mapping, src) + extra_count;
 	long nr = folio_nr_pages(src);
 
@@ -62,6 +64,7 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 
 void folio_migrate_flags(struct folio *dst, struct folio *src)
 {
+	FF_FUNC();
 	if (folio_test_referenced(src))
 		folio_set_referenced(dst);
 	if (folio_test_uptodate(src))
@@ -94,6 +97,7 @@ void folio_migrate_flags(struct folio *dst, struct folio *src)
 int migrate_folio(struct address_space *mapping, struct folio *dst,
 		  struct folio *src)
 {
+	FF_FUNC();
 	int rc;
 
 	VM_BUG_ON_FOLIO(folio_test_writeback(src), src, I_MIGRATE,
@@ -107,6 +111,7 @@ int migrate_folio(struct address_space *mapping, struct folio *dst,
 
 static int move_to_new_folio(struct folio *dst, struct folio *src)
 {
+	FF_FUNC();
 	int rc;
 
 	VM_BUG_ON_FOLIO(!folio_test_locked(src), src, I_MIGRATE,
@@ -127,6 +132,7 @@ static int move_to_new_folio(struct folio *dst, struct folio *src)
  */
 int migrate_pages_one(struct folio *src, struct folio **dstp)
 {
+	FF_FUNC();
 	unsigned int order = folio_order(src);
 	struct folio *dst;
 	bool was_mapped;

@@ -16,6 +16,7 @@
 /* Extra references allowed: the caller's, plus the fault path's. */
 static bool migrate_vma_check_page(struct page *page, struct page *fault_page)
 {
+	FF_FUNC();
 	struct folio *folio = page_folio(page);
 	int extra = 1 + (page == fault_page);
 
@@ -26,6 +27,7 @@ static bool migrate_vma_check_page(struct page *page, struct page *fault_page)
 
 int migrate_vma_setup(struct migrate_vma *args)
 {
+	FF_FUNC();
 	struct ff_map *m = args->pte;
 	struct folio *folio;
 	struct page *page;
@@ -82,6 +84,7 @@ int migrate_vma_setup(struct migrate_vma *args)
 /* migrate_vma_insert_page(): a new anon page where there was none. */
 static void migrate_vma_insert_page(struct migrate_vma *args)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	struct folio *folio = page_folio(args->dst_page);
 	struct ff_vma *vma = &k->vmas[args->vma];
@@ -104,6 +107,7 @@ static void migrate_vma_insert_page(struct migrate_vma *args)
 
 void migrate_vma_pages(struct migrate_vma *args)
 {
+	FF_FUNC();
 	struct folio *src, *dst;
 	int extra;
 
@@ -134,6 +138,7 @@ void migrate_vma_pages(struct migrate_vma *args)
 
 void migrate_vma_finalize(struct migrate_vma *args)
 {
+	FF_FUNC();
 	struct folio *src, *dst, *newf;
 
 	if (!args->src_page) {

@@ -59,6 +59,7 @@ static void add_to_free_list(struct page *page, unsigned int order)
 
 static void del_page_from_free_list(struct page *page, unsigned int order)
 {
+	FF_FUNC();
 	touch_link(page->buddy_list.prev, order);
 	touch_link(page->buddy_list.next, order);
 	list_del(&page->buddy_list);
@@ -75,6 +76,7 @@ static void del_page_from_free_list(struct page *page, unsigned int order)
 static void __free_one_page(struct page *page, unsigned long pfn,
 			    unsigned int order)
 {
+	FF_FUNC();
 	unsigned int max_order = ff_kern->cfg.max_order;
 
 	while (order < max_order) {
@@ -99,6 +101,7 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 
 FF_NO_COVERAGE void ff_buddy_init(struct ff_kernel *k)
 {
+	FF_FUNC();
 	unsigned long pfn = 0;
 
 	for (unsigned int o = 0; o <= FF_MAX_ORDER; o++) {
@@ -126,6 +129,7 @@ FF_NO_COVERAGE void ff_buddy_init(struct ff_kernel *k)
 static const char *page_bad_reason(const struct page *page, unsigned long flags,
 				   const char *flag_reason)
 {
+	FF_FUNC();
 	const char *reason = NULL;
 
 	if (page->_mapcount != -1)
@@ -144,6 +148,7 @@ static const char *page_bad_reason(const struct page *page, unsigned long flags,
 /* free_page_is_bad() -> bad_page(): reported, and the page is leaked. */
 static bool free_page_is_bad(struct page *page)
 {
+	FF_FUNC();
 	const char *reason =
 		page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE,
 				"PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
@@ -173,6 +178,7 @@ static bool free_tail_bad(struct page *page, const char *reason)
 /* free_tail_page_prepare() (6.15+ layout, no hugetlb). */
 static int free_tail_page_prepare(struct page *head_page, struct page *page)
 {
+	FF_FUNC();
 	struct folio *folio = (struct folio *)head_page;
 	int ret = 1;
 
@@ -236,6 +242,7 @@ out:
 /* free_pages_prepare(), v6.17 order of steps (docs/kernel-notes.md §9.1). */
 static bool __free_pages_prepare(struct page *page, unsigned int order)
 {
+	FF_FUNC();
 	int bad = 0;
 
 	VM_BUG_ON_PAGE(PageTail(page), page, I_FREE_BAD_PAGE,
@@ -276,6 +283,7 @@ static bool __free_pages_prepare(struct page *page, unsigned int order)
 
 bool free_pages_prepare(struct page *page, unsigned int order)
 {
+	FF_FUNC();
 	bool ok;
 
 	/* pick freecheck: the tree's free-time checks judge the same pages
@@ -288,6 +296,7 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 
 void free_frozen_pages(struct page *page, unsigned int order)
 {
+	FF_FUNC();
 	unsigned long pfn = page_to_pfn(page);
 
 	ff_touch(pfn, 1UL << order);
@@ -299,6 +308,7 @@ void free_frozen_pages(struct page *page, unsigned int order)
 /* check_new_page(): page_expected_state(PAGE_FLAGS_CHECK_AT_PREP). */
 static void check_new_page(struct page *page)
 {
+	FF_FUNC();
 	const char *reason =
 		page_bad_reason(page, PAGE_FLAGS_CHECK_AT_PREP,
 				"PAGE_FLAGS_CHECK_AT_PREP flag(s) set");
@@ -311,6 +321,7 @@ static void check_new_page(struct page *page)
 
 static void expand(struct page *page, unsigned int low, unsigned int high)
 {
+	FF_FUNC();
 	unsigned long size = 1UL << high;
 
 	while (high > low) {
@@ -324,6 +335,7 @@ static void expand(struct page *page, unsigned int low, unsigned int high)
 
 static struct page *__rmqueue_smallest(unsigned int order)
 {
+	FF_FUNC();
 	for (unsigned int o = order; o <= ff_kern->cfg.max_order; o++) {
 		struct list_head *area = &ff_kern->free_area[o];
 		struct page *page;
@@ -340,6 +352,7 @@ static struct page *__rmqueue_smallest(unsigned int order)
 
 void prep_compound_page(struct page *page, unsigned int order)
 {
+	FF_FUNC();
 	struct folio *folio = (struct folio *)page;
 	unsigned long nr = 1UL << order;
 
@@ -367,6 +380,7 @@ void prep_compound_page(struct page *page, unsigned int order)
 
 void folio_set_order(struct folio *folio, unsigned int order)
 {
+	FF_FUNC();
 	if (order == 0 || !folio_test_large(folio)) {
 		ff_fail(I_COMPOUND_HEAD, &folio->page,
 			"WARN: folio_set_order(%u) on a folio that is not large",
@@ -386,6 +400,7 @@ void post_alloc_hook(struct page *page, unsigned int order)
 
 struct page *__alloc_pages(unsigned int order, bool comp)
 {
+	FF_FUNC();
 	struct page *page;
 
 	if (order > ff_kern->cfg.max_order)
@@ -405,6 +420,7 @@ struct page *__alloc_pages(unsigned int order, bool comp)
 /* folio_alloc() -> page_rmappable_folio(): large folios are rmappable. */
 struct folio *folio_alloc(unsigned int order)
 {
+	FF_FUNC();
 	struct page *page = __alloc_pages(order, true);
 	struct folio *folio = (struct folio *)page;
 

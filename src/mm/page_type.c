@@ -12,6 +12,7 @@
 
 void ff_page_set_type(struct page *page, enum pagetype t)
 {
+	FF_FUNC();
 	if (page_test_type(page, t))
 		return;
 	VM_BUG_ON_PAGE(page->page_type != UINT_MAX, page, I_TYPE_MAPPED,
@@ -22,6 +23,7 @@ void ff_page_set_type(struct page *page, enum pagetype t)
 
 void ff_page_clear_type(struct page *page, enum pagetype t)
 {
+	FF_FUNC();
 	if (page->page_type == UINT_MAX)
 		return;
 	VM_BUG_ON_PAGE(!page_test_type(page, t), page, I_TYPE_CLEAR,

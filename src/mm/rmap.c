@@ -24,6 +24,7 @@ void __folio_set_anon(struct folio *folio, struct anon_vma *anon_vma,
 static void __folio_add_rmap_ptes(struct folio *folio, struct page *page,
 				  int nr_pages)
 {
+	FF_FUNC();
 	int first = 0;
 
 	if (!folio_test_large(folio)) {
@@ -39,6 +40,7 @@ static void __folio_add_rmap_ptes(struct folio *folio, struct page *page,
 
 static void __folio_add_rmap_pmd(struct folio *folio)
 {
+	FF_FUNC();
 	VM_BUG_ON_FOLIO(!folio_test_large(folio), folio, I_LARGE_MAPCOUNT,
 			"PMD mapping of a small folio");
 	if (++folio->_entire_mapcount == 0)
@@ -87,6 +89,7 @@ void folio_add_file_rmap_pmd(struct folio *folio)
 void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
 			    int nr_pages)
 {
+	FF_FUNC();
 	int last = 0;
 
 	if (!folio_test_large(folio)) {
@@ -107,6 +110,7 @@ void folio_remove_rmap_ptes(struct folio *folio, struct page *page,
 
 void folio_remove_rmap_pmd(struct folio *folio)
 {
+	FF_FUNC();
 	VM_BUG_ON_FOLIO(folio->_entire_mapcount < 0, folio, I_LARGE_MAPCOUNT,
 			"PMD unmap of a folio without an entire mapping");
 	folio->_large_mapcount -= 1;
@@ -131,6 +135,7 @@ static bool map_in_folio(const struct ff_map *m, unsigned long pfn,
 /* __split_huge_pmd(): one PMD mapping becomes nr PTE mappings. */
 static void split_huge_pmd(struct ff_kernel *k, uint32_t i)
 {
+	FF_FUNC();
 	struct folio *folio = pfn_folio(k->maps[i].pfn);
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
@@ -148,6 +153,7 @@ static void split_huge_pmd(struct ff_kernel *k, uint32_t i)
 
 void try_to_migrate(struct folio *folio, bool split_pmd)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);
@@ -173,6 +179,7 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 
 void remove_migration_ptes(struct folio *src, struct folio *dst)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	unsigned long spfn = folio_pfn(src), dpfn = folio_pfn(dst);
 	long nr = folio_nr_pages(dst);
@@ -203,6 +210,7 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 void folio_add_new_anon_rmap(struct folio *folio, struct anon_vma *anon_vma,
 			     unsigned long index)
 {
+	FF_FUNC();
 	VM_BUG_ON_FOLIO(folio_test_large(folio), folio, I_MAPCOUNT,
 			"new anon rmap of a large folio (not modelled)");
 	if (!folio_test_swapbacked(folio))
@@ -230,6 +238,7 @@ static unsigned long swap_pte_as_present_pfn(unsigned long pfn)
  */
 void try_to_unmap(struct folio *folio)
 {
+	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	unsigned long pfn = folio_pfn(folio);
 	long nr = folio_nr_pages(folio);

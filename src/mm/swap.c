@@ -20,6 +20,7 @@ bool folio_put_testzero(struct folio *folio)
 
 void __folio_put(struct folio *folio)
 {
+	FF_FUNC();
 	if (folio_is_zone_device(folio)) {
 		free_zone_device_folio(folio);
 		return;
@@ -36,6 +37,7 @@ void folio_put(struct folio *folio)
 
 void folio_put_refs(struct folio *folio, int refs)
 {
+	FF_FUNC();
 	VM_BUG_ON_FOLIO(folio->_refcount < refs, folio, I_REF_UNDERFLOW,
 			"folio_put_refs(%d) on refcount %d", refs,
 			folio->_refcount);
@@ -46,6 +48,7 @@ void folio_put_refs(struct folio *folio, int refs)
 
 void folio_ref_unfreeze(struct folio *folio, int count)
 {
+	FF_FUNC();
 	VM_BUG_ON_FOLIO(folio->_refcount != 0, folio, I_REF_FREEZE,
 			"folio_ref_unfreeze on refcount %d", folio->_refcount);
 	VM_BUG_ON_FOLIO(count == 0, folio, I_REF_FREEZE,

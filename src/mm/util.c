@@ -24,6 +24,7 @@
 /* is_free_buddy_page(): the page lies inside a free buddy block. */
 bool is_free_buddy_page(const struct page *page)
 {
+	FF_FUNC();
 	unsigned long pfn = page_to_pfn(page);
 
 	if (!ff_pfn_is_ram(ff_kern, pfn))
@@ -41,6 +42,7 @@ bool is_free_buddy_page(const struct page *page)
 static void set_ps_flags(struct page_snapshot *ps, const struct folio *folio,
 			 const struct page *page)
 {
+	FF_FUNC();
 	unsigned long folio_flags;
 
 	if (PageBuddy(page))
@@ -59,6 +61,7 @@ static void set_ps_flags(struct page_snapshot *ps, const struct folio *folio,
 
 void snapshot_page(struct page_snapshot *ps, const struct page *page)
 {
+	FF_FUNC();
 	unsigned long info, nr_pages = 1;
 	struct folio *foliop;
 	int loops = 5;

@@ -28,6 +28,25 @@ def model_files(root):
         yield root / "include/foliofuzz" / h
 
 
+def check_checkpoints(root):
+    """Every model function of more than a few lines starts with
+    FF_FUNC(): blame's checkpoints (glue.h).  Kernel style: the opening
+    brace of a function alone on its line, the closing one too."""
+    bad = 0
+    for d in ("src/mm", "src/fs", "src/lib"):
+        for f in sorted((root / d).glob("*.c")):
+            lines = f.read_text().splitlines()
+            for i, line in enumerate(lines):
+                if line != "{" or i == 0 or not lines[i - 1].rstrip().endswith(")"):
+                    continue
+                end = next((j for j in range(i + 1, len(lines)) if lines[j] == "}"), i)
+                if end - i - 1 > 4 and lines[i + 1].strip() != "FF_FUNC();":
+                    print(f"{f.relative_to(root)}:{i}: {lines[i - 1].strip()} "
+                          f"does not start with FF_FUNC() (blame, glue.h)")
+                    bad += 1
+    return bad
+
+
 def main():
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else
                         pathlib.Path(__file__).resolve().parents[2])
@@ -50,6 +69,7 @@ def main():
                 print(f"{f.relative_to(root)}:{n}: names the harness "
                       f"world; use struct ff_kernel / ff_kern (glue.h)")
                 bad += 1
+    bad += check_checkpoints(root)
     print(f"check_seam: {len(files)} model files, {bad} violations")
     return 1 if bad else 0
 

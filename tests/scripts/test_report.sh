@@ -2,7 +2,8 @@
 # test_report.sh FOLIOFUZZ - what a report shows (issue 12, item 1), ctest
 # unit/report: the affected pfn is marked under its page-array row, DAX
 # files and pgmaps print by name, the run line names the step that broke
-# the invariant (not "N ok"), and I_FREE_BAD_PAGE states the free state.
+# the invariant (not "N ok"), blame names the model function that wrote
+# the broken page, and I_FREE_BAD_PAGE states the free state.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 ff=${1:?usage: test_report.sh PATH/TO/foliofuzz}
@@ -28,6 +29,15 @@ PY
 expect_out "mapping:d0 index:0x3" "a DAX file prints as d0"
 expect_out "raw: 0x8000000000000000 dax_pgmap " "the DAX pgmap prints by name"
 expect_line "$t: 2 ops, 1 ok, 0 refused, then step 2 broke I_DAX_ANON" "the run line names the failing step"
+# blame: the model function that wrote the bad mapping, with its callers
+# and the checkout-relative file:line, and what it changed
+expect_out "^blame: pfn 579 was last written in step 2 \(dax_fault\), by \(in order\):$" "blame names the pfn and the step"
+expect_out "^  dax_insert_entry -> dax_associate_entry \(src/fs/dax\.c:[0-9]+\)$" "blame names the function and its callers"
+expect_out "^    mapping: d0 -> 0x1$" "blame shows the word it wrote"
+t=corpus/regressions/type_not_reset_on_free.trace
+expect_rc 1 "$t with its knob" "$ff" run --bugs=type_not_reset_on_free "$t"
+expect_out "^blame: pfn [0-9]+ was last written in step 3 \(put\)" "blame on a free: the step"
+expect_out "__folio_put -> free_frozen_pages -> free_pages_prepare" "blame on a free: the free path"
 expect_rc 0 "explain I_FREE_BAD_PAGE" "$ff" explain I_FREE_BAD_PAGE
 expect_out "the state a free page must have: mapcount 0" "I_FREE_BAD_PAGE states what a free page must be"
 
