@@ -8,8 +8,9 @@
 #   4. scripts/replay.sh on both presets (every corpus and regression,
 #      engine-free) and scripts/cflite_check.sh (the ClusterFuzzLite build,
 #      emulated);
-#   5. a 20 s libFuzzer smoke run of fuzz_ops on a copy of the encoded
-#      corpus, which must end without a crash;
+#   5. 20 s libFuzzer smoke runs of fuzz_ops (on a copy of the encoded
+#      corpus) and fuzz_trace (the text-trace parser, on every shipped
+#      trace), which must end without a crash;
 #   6. kshim (docs/kshim.md): installs Debian's linux-source-6.12 (and
 #      flex, bison, bc, libelf-dev for its out-of-tree configuration) when
 #      missing, and runs `ctest -L kshim` against that tree: the build with
@@ -90,24 +91,33 @@ done
 say "ClusterFuzzLite build check"
 bash scripts/cflite_check.sh
 
-say "libFuzzer smoke run: fuzz_ops, 20 s"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/corpus"
-cp -R build/asan/corpus/ops/. "$tmp/corpus/"
-if ! build/asan/bin/fuzz_ops -max_total_time=20 -dict=dicts/ops.dict \
-	-artifact_prefix="$tmp/" "$tmp/corpus"; then
-	keep=build/asan/smoke-artifacts
-	mkdir -p "$keep"
-	for f in "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-*; do
-		[ -e "$f" ] || continue
-		cp "$f" "$keep/"
-		say "crash input kept as $keep/$(basename "$f"); its trace:" >&2
-		build/asan/bin/foliofuzz decode "$f" >&2 || true
-	done
-	say "FAILED: fuzz_ops crashed in the smoke run" >&2
-	exit 1
-fi
+# A 20 s libFuzzer run of TARGET on a copy of its seeds, which must end
+# without a crash; a crash input is kept and its trace printed.
+smoke() { # TARGET SEEDS DICT
+	local t=$1 seeds=$2 dict=$3 tmp keep f
+	say "libFuzzer smoke run: fuzz_$t, 20 s"
+	tmp=$(mktemp -d)
+	mkdir "$tmp/corpus"
+	cp -R "$seeds/." "$tmp/corpus/"
+	if ! build/asan/bin/fuzz_"$t" -max_total_time=20 -dict="$dict" \
+		-artifact_prefix="$tmp/" "$tmp/corpus"; then
+		keep=build/asan/smoke-artifacts
+		mkdir -p "$keep"
+		for f in "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-*; do
+			[ -e "$f" ] || continue
+			cp "$f" "$keep/"
+			say "crash input kept as $keep/$(basename "$f"); its trace:" >&2
+			build/asan/bin/foliofuzz decode "$f" >&2 || true
+		done
+		rm -rf "$tmp"
+		say "FAILED: fuzz_$t crashed in the smoke run" >&2
+		exit 1
+	fi
+	rm -rf "$tmp"
+}
+smoke ops build/asan/corpus/ops dicts/ops.dict
+# the text-trace parser, printer and codec (fuzz/trace.c)
+smoke trace build/asan/corpus/trace dicts/trace.dict
 
 if [ "${FF_SKIP_KSHIM:-0}" = 1 ]; then
 	say "kshim: SKIPPED (FF_SKIP_KSHIM=1)"
