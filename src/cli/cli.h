@@ -12,6 +12,11 @@
 
 /* A non-negative decimal (or 0x hex) number no larger than max. */
 bool ff_cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
+/* Outputs (-o): checked writable before the work, written to a temporary
+ * file renamed into place at the end (foliofuzz.c). */
+int ff_cli_out_writable(const char *path);
+FILE *ff_cli_open_out(const char *path);
+int ff_cli_close_out(FILE *f, const char *path);
 
 /* gen.c: seeded random programs with a target's op mix. */
 uint64_t ff_cli_rng_seed(uint64_t seed);

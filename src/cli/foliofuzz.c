@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "foliofuzz/bugs.h"
@@ -37,40 +38,74 @@
 #define EXIT_VIOLATION 1
 #define EXIT_USAGE 2
 
+static const char usage_text[] =
+	"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
+	"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
+	"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
+	"[--no-suppress] [--differential] [--pfns=N] [--target=T] "
+	"[--summary] [--model] [--kshim-diff]\n"
+	"       foliofuzz expect FILE.trace   (its '# expect:' line: "
+	"KIND ID BUGS FINDING FIX, tab-separated)\n"
+	"       foliofuzz verify FILE.trace [--target=T]   (run every "
+	"leg of its '# expect:' line)\n"
+	"       foliofuzz explain ID | --list\n"
+	"       foliofuzz knobs\n"
+	"       foliofuzz targets\n"
+	"       foliofuzz gen --seed=S --len=L [-o OUT] [--text] "
+	"[--target=T]\n"
+	"       foliofuzz bench [--seconds=S] [--len=L] [--seed=S] "
+	"[--pfns=N] [--target=T] [--tsv]\n"
+	"       foliofuzz random [--target=T] [--bugs=LIST] "
+	"[--seconds=S] [--seed=S] [--len=L] [--corpus=DIR] "
+	"(random --help)\n"
+	"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
+	"[--target=T] [--no-suppress] [--pfns=N]\n"
+	"       foliofuzz kshim-gate LAYOUT.tsv   "
+	"(a kernel tree's layout vs the model's; scripts/kshim.sh)\n"
+	"       foliofuzz kshim   (a kshim build's manifest: kernel "
+	"release, sources, picks, gate, expected differences)\n"
+	"run in a kshim build: --model runs the model instead of the "
+	"tree's code; --kshim-diff runs both and compares their "
+	"struct pages after every step\n";
+
 static int usage(const char *msg)
 {
 	if (msg)
 		fprintf(stderr, "foliofuzz: %s\n", msg);
-	fprintf(stderr,
-		"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
-		"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
-		"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
-		"[--no-suppress] [--differential] [--pfns=N] [--target=T] "
-		"[--summary] [--model] [--kshim-diff]\n"
-		"       foliofuzz expect FILE.trace   (its '# expect:' line: "
-		"KIND ID BUGS FINDING FIX, tab-separated)\n"
-		"       foliofuzz verify FILE.trace [--target=T]   (run every "
-		"leg of its '# expect:' line)\n"
-		"       foliofuzz explain ID | --list\n"
-		"       foliofuzz knobs\n"
-		"       foliofuzz targets\n"
-		"       foliofuzz gen --seed=S --len=L [-o OUT] [--text] "
-		"[--target=T]\n"
-		"       foliofuzz bench [--seconds=S] [--len=L] [--seed=S] "
-		"[--pfns=N] [--target=T] [--tsv]\n"
-		"       foliofuzz random [--target=T] [--bugs=LIST] "
-		"[--seconds=S] [--seed=S] [--len=L] [--corpus=DIR] "
-		"(random --help)\n"
-		"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
-		"[--target=T] [--no-suppress] [--pfns=N]\n"
-		"       foliofuzz kshim-gate LAYOUT.tsv   "
-		"(a kernel tree's layout vs the model's; scripts/kshim.sh)\n"
-		"       foliofuzz kshim   (a kshim build's manifest: kernel "
-		"release, sources, picks, gate, expected differences)\n"
-		"run in a kshim build: --model runs the model instead of the "
-		"tree's code; --kshim-diff runs both and compares their "
-		"struct pages after every step\n");
+	fputs(usage_text, stderr);
 	return EXIT_USAGE;
+}
+
+/* `foliofuzz SUB --help`: SUB's lines of the usage text, on stdout. */
+static int sub_usage(const char *sub)
+{
+	size_t n = strlen(sub);
+	int found = 0;
+
+	for (const char *l = usage_text; *l;) {
+		const char *eol = strchr(l, '\n');
+		const char *w = strstr(l, "foliofuzz ");
+		size_t len = eol ? (size_t)(eol - l) : strlen(l);
+
+		if (w && w < l + len && strncmp(w + 10, sub, n) == 0 &&
+		    (w[10 + n] == ' ' || w[10 + n] == '\n')) {
+			printf("usage: %.*s\n", (int)(l + len - w), w);
+			found = 1;
+		}
+		l += len + (eol ? 1 : 0);
+	}
+	if (!found)
+		fputs(usage_text, stdout);
+	return 0;
+}
+
+/* "CMD: unknown option 'OPT'" and the usage. */
+static int unknown_opt(const char *cmd, const char *opt)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "%s: unknown option '%s'", cmd, opt);
+	return usage(msg);
 }
 
 /* Reads a whole file; NULL with a message on error. */
@@ -86,8 +121,9 @@ static uint8_t *read_file(const char *path, size_t *size)
 
 /* The fuzz target whose byte encoding raw inputs use (--target=). */
 static const struct ff_target *target = &ff_targets[0];
+static bool target_given; /* --target was on the command line */
 
-static bool parse_target(const char *arg)
+static bool set_target(const char *arg)
 {
 	target = ff_target_by_name(arg);
 	if (target) {
@@ -102,7 +138,88 @@ static bool parse_target(const char *arg)
 	return false;
 }
 
-/* Loads IN as a program: a text trace or raw bytes.  2 on error. */
+/* --target=T on the command line. */
+static bool parse_target(const char *arg)
+{
+	target_given = true;
+	return set_target(arg);
+}
+
+/*
+ * A trace's "# target: T" header: read only among its leading comment
+ * lines.  An empty value is an error, and so is a header that disagrees
+ * with --target (the two are never silently reconciled).  0, or 2 after a
+ * "file:line: message".
+ */
+static int trace_header(const char *path, const char *text, size_t size)
+{
+	const char *p = text, *end = text + size;
+
+	for (unsigned line = 1; p < end && *p == '#'; line++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+		char name[32] = "";
+
+		if (len >= 9 && strncmp(p, "# target:", 9) == 0) {
+			const char *v = p + 9, *e = p + len;
+
+			while (v < e && (*v == ' ' || *v == '\t'))
+				v++;
+			while (e > v &&
+			       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+				e--;
+			if (v == e || (size_t)(e - v) >= sizeof(name)) {
+				fprintf(stderr,
+					"%s:%u: '# target:' needs a target "
+					"name\n",
+					path, line);
+				return EXIT_USAGE;
+			}
+			memcpy(name, v, (size_t)(e - v));
+			if (target_given && strcmp(name, target->name) != 0) {
+				fprintf(stderr,
+					"%s:%u: the trace says '# target: %s' "
+					"but the command line says --target=%s; "
+					"drop one\n",
+					path, line, name, target->name);
+				return EXIT_USAGE;
+			}
+			if (!target_given && !set_target(name))
+				return EXIT_USAGE;
+			return 0;
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	return 0;
+}
+
+/* The line and column of the k-th op line of a trace (0-based). */
+static void op_location(const char *text, size_t size, size_t k, unsigned *line,
+			unsigned *col)
+{
+	const char *p = text, *end = text + size;
+
+	*line = 1;
+	*col = 1;
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *q = p, *e = eol ? eol : end;
+
+		while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < e && *q != '#' && k-- == 0) {
+			*col = (unsigned)(q - p) + 1;
+			return;
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+		(*line)++;
+	}
+}
+
+/* Loads IN ("-": standard input) as a program: a text trace or raw bytes,
+ * every op in the target's subset.  2 on error. */
 static int load_prog(const char *path, struct ff_prog *prog)
 {
 	size_t size;
@@ -113,19 +230,24 @@ static int load_prog(const char *path, struct ff_prog *prog)
 	if (!data)
 		return EXIT_USAGE;
 	if (ff_is_text_trace(data, size, path)) {
-		const char *t = strstr((const char *)data, "\n# target: ");
-
-		if (ff_trace_parse((const char *)data, size, path, prog, err,
-				   sizeof(err))) {
+		rc = trace_header(path, (const char *)data, size);
+		if (!rc && ff_trace_parse((const char *)data, size, path, prog,
+					  err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			rc = EXIT_USAGE;
-		} else if (
-			t) { /* a trace may name the target it was made for */
-			char name[32];
+		}
+		for (size_t k = 0; !rc && k < prog->nr; k++) {
+			unsigned line, col;
 
-			if (sscanf(t + 11, "%31s", name) != 1 ||
-			    !parse_target(name))
-				rc = EXIT_USAGE;
+			if (ff_target_byte(target, prog->ops[k].code) >= 0)
+				continue;
+			op_location((const char *)data, size, k, &line, &col);
+			fprintf(stderr,
+				"%s:%u:%u: op '%s' is not in target '%s'\n",
+				path, line, col,
+				ff_op_table[prog->ops[k].code].name,
+				target->name);
+			rc = EXIT_USAGE;
 		}
 	} else {
 		ff_decode_target(target, data, size, prog);
@@ -134,28 +256,55 @@ static int load_prog(const char *path, struct ff_prog *prog)
 	return rc;
 }
 
-static FILE *open_out(const char *path)
+/* 0 if PATH ("-" or NULL: standard output) can be written: checked before
+ * the work starts, with no file created.  2 after a message. */
+int ff_cli_out_writable(const char *path)
+{
+	char dir[4096];
+	const char *slash;
+
+	if (!path || strcmp(path, "-") == 0)
+		return 0;
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1,
+		 slash ? (slash == path ? "/" : path) : ".");
+	if (access(path, F_OK) == 0 ? access(path, W_OK) == 0 :
+				      access(dir, W_OK | X_OK) == 0)
+		return 0;
+	fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
+	return EXIT_USAGE;
+}
+
+/* Output goes to PATH.tmpPID and is renamed over PATH by ff_cli_close_out,
+ * so an interrupted or failed run never leaves half a file. */
+static char out_tmp[4200];
+
+FILE *ff_cli_open_out(const char *path)
 {
 	FILE *f;
 
 	if (!path || strcmp(path, "-") == 0)
 		return stdout;
-	f = fopen(path, "wb");
+	snprintf(out_tmp, sizeof(out_tmp), "%s.tmp%ld", path, (long)getpid());
+	f = fopen(out_tmp, "wb");
 	if (!f)
 		fprintf(stderr, "foliofuzz: %s: %s\n", path, strerror(errno));
 	return f;
 }
 
-static int close_out(FILE *f, const char *path)
+int ff_cli_close_out(FILE *f, const char *path)
 {
 	if (f == stdout)
 		return fflush(f) ? EXIT_USAGE : 0;
-	if (fclose(f)) {
+	if (fclose(f) || rename(out_tmp, path)) {
 		fprintf(stderr, "foliofuzz: %s: write error\n", path);
+		unlink(out_tmp);
 		return EXIT_USAGE;
 	}
 	return 0;
 }
+#define open_out ff_cli_open_out
+#define close_out ff_cli_close_out
 
 bool ff_cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
@@ -212,7 +361,7 @@ static int cmd_decode(int argc, char **argv)
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
 		} else if (argv[i][0] == '-' && argv[i][1])
-			return usage("decode: unknown option");
+			return unknown_opt("decode", argv[i]);
 		else if (!in)
 			in = argv[i];
 		else
@@ -220,12 +369,27 @@ static int cmd_decode(int argc, char **argv)
 	}
 	if (!in)
 		return usage("decode: missing input");
+	if (ff_cli_out_writable(out))
+		return EXIT_USAGE;
 	data = read_file(in, &size);
 	if (!data)
 		return EXIT_USAGE;
 	ff_prog_init(&prog);
-	ff_decode_target(target, data, size, &prog);
-	free(data);
+	if (ff_is_text_trace(data, size, in)) {
+		/* already text: parsed (errors are file:line:col) and
+		 * printed back, never decoded as opcode bytes */
+		int rc;
+
+		free(data);
+		rc = load_prog(in, &prog);
+		if (rc) {
+			ff_prog_free(&prog);
+			return rc;
+		}
+	} else {
+		ff_decode_target(target, data, size, &prog);
+		free(data);
+	}
 	f = open_out(out);
 	if (!f) {
 		ff_prog_free(&prog);
@@ -252,7 +416,7 @@ static int cmd_encode(int argc, char **argv)
 			if (!parse_target(argv[i] + 9))
 				return EXIT_USAGE;
 		} else if (argv[i][0] == '-' && argv[i][1])
-			return usage("encode: unknown option");
+			return unknown_opt("encode", argv[i]);
 		else if (!in)
 			in = argv[i];
 		else
@@ -260,6 +424,8 @@ static int cmd_encode(int argc, char **argv)
 	}
 	if (!in || !out)
 		return usage("encode: needs IN and -o OUT");
+	if (ff_cli_out_writable(out))
+		return EXIT_USAGE;
 	ff_prog_init(&prog);
 	rc = load_prog(in, &prog);
 	if (rc) {
@@ -395,7 +561,7 @@ static int cmd_run(int argc, char **argv)
 				return usage("run: --pfns needs 1..1048576");
 			o.cfg.nr_pfns = (uint32_t)v;
 		} else if (argv[i][0] == '-' && argv[i][1])
-			return usage("run: unknown option");
+			return unknown_opt("run", argv[i]);
 		else if (!in)
 			in = argv[i];
 		else
@@ -527,8 +693,15 @@ static int cmd_gen(int argc, char **argv)
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
 			out = argv[++i];
 		} else {
-			return usage("gen: unknown option");
+			return unknown_opt("gen", argv[i]);
 		}
+	}
+	if (ff_cli_out_writable(out))
+		return EXIT_USAGE;
+	if (!text && (!out || strcmp(out, "-") == 0) && isatty(1)) {
+		fprintf(stderr, "foliofuzz: gen: binary output to a terminal; "
+				"use -o FILE or --text\n");
+		return EXIT_USAGE;
 	}
 	rng = ff_cli_rng_seed(seed);
 	ff_prog_init(&prog);
@@ -652,7 +825,7 @@ static int cmd_bench(int argc, char **argv)
 			    pfns < 64)
 				return usage("bench: --pfns needs 64..1048576");
 		} else {
-			return usage("bench: unknown option");
+			return unknown_opt("bench", argv[i]);
 		}
 	}
 	ff_run_opts_default(&o);
@@ -700,13 +873,55 @@ int ff_cmd_expect(int argc, char **argv);		     /* verify.c */
 int ff_cmd_verify(int argc, char **argv, const char *argv0); /* verify.c */
 int ff_cmd_kshim_gate(int argc, char **argv);		     /* kshim_gate.c */
 
+/* Options that take a value, as "--opt=VALUE" or "--opt VALUE": the
+ * second form is joined into the first before a command sees it, so every
+ * command takes both (the scripts write "--bugs LIST"). */
+static const char *const valued[] = {
+	"--bugs", "--target", "--pfns", "--seconds", "--seed",
+	"--len",  "--corpus", "--save", NULL,
+};
+
+static int join_values(int argc, char **argv)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		bool joined = false;
+
+		for (int v = 0; valued[v] && i + 1 < argc; v++)
+			if (strcmp(argv[i], valued[v]) == 0 &&
+			    argv[i + 1][0] != '-') {
+				size_t len = strlen(argv[i]) +
+					     strlen(argv[i + 1]) + 2;
+				char *j = malloc(len);
+
+				if (!j)
+					abort();
+				snprintf(j, len, "%s=%s", argv[i], argv[i + 1]);
+				argv[n++] = j; /* lives until exit */
+				i++;
+				joined = true;
+				break;
+			}
+		if (!joined)
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
 
 	if (argc < 2)
 		return usage(NULL);
+	argc = join_values(argc, argv);
 	cmd = argv[1];
+	if (argc == 3 && cmd[0] != '-' &&
+	    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) &&
+	    strcmp(cmd, "random") != 0)
+		return sub_usage(cmd);
 	if (strcmp(cmd, "decode") == 0)
 		return cmd_decode(argc - 2, argv + 2);
 	if (strcmp(cmd, "encode") == 0)

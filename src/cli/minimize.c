@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "foliofuzz/bugs.h"
+#include "cli.h"
 #include "foliofuzz/harness.h"
 #include "foliofuzz/readfile.h"
 
@@ -96,12 +97,10 @@ static int write_trace(const char *out, const struct ff_prog *prog,
 		       const struct ff_target *t, int inv, int finding,
 		       const char *bugs, const char *in, size_t before)
 {
-	FILE *f = out ? fopen(out, "w") : stdout;
+	FILE *f = ff_cli_open_out(out);
 
-	if (!f) {
-		fprintf(stderr, "foliofuzz: %s: %s\n", out, strerror(errno));
+	if (!f)
 		return EXIT_USAGE;
-	}
 	fprintf(f, "# foliofuzz trace\n");
 	if (t != &ff_targets[0])
 		fprintf(f, "# target: %s\n", t->name);
@@ -117,12 +116,7 @@ static int write_trace(const char *out, const struct ff_prog *prog,
 		ff_op_print(f, &prog->ops[k]);
 		fputc('\n', f);
 	}
-	if (f == stdout ? fflush(f) != 0 : fclose(f) != 0) {
-		fprintf(stderr, "foliofuzz: %s: write error\n",
-			out ? out : "stdout");
-		return EXIT_USAGE;
-	}
-	return 0;
+	return ff_cli_close_out(f, out);
 }
 
 int ff_cmd_minimize(int argc, char **argv)
@@ -158,7 +152,11 @@ int ff_cmd_minimize(int argc, char **argv)
 				return usage("--pfns needs 1..1048576");
 			o.cfg.nr_pfns = (uint32_t)v;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage("unknown option");
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "unknown option '%s'",
+				 argv[i]);
+			return usage(msg);
 		} else if (!in) {
 			in = argv[i];
 		} else {
@@ -167,7 +165,7 @@ int ff_cmd_minimize(int argc, char **argv)
 	}
 	if (!in)
 		return usage("missing input");
-	if (parse_bugs(bugs, &o.cfg.bugs))
+	if (parse_bugs(bugs, &o.cfg.bugs) || ff_cli_out_writable(out))
 		return EXIT_USAGE;
 
 	devnull = fopen("/dev/null", "w");

@@ -270,7 +270,10 @@ int ff_cmd_random(int argc, char **argv)
 			rusage(NULL);
 			return 0;
 		} else {
-			return rusage("unknown option");
+			char msg[160];
+
+			snprintf(msg, sizeof(msg), "unknown option '%s'", a);
+			return rusage(msg);
 		}
 	}
 	if (bugs && *bugs &&

@@ -280,8 +280,12 @@ int ff_cmd_verify(int argc, char **argv, const char *argv0)
 				return EXIT_USAGE;
 			}
 		} else if (argv[i][0] == '-' || file) {
-			fprintf(stderr, "usage: foliofuzz verify FILE "
-					"[--target=T]\n");
+			fprintf(stderr,
+				"foliofuzz verify: %s '%s'\n"
+				"usage: foliofuzz verify FILE [--target=T]\n",
+				argv[i][0] == '-' ? "unknown option" :
+						    "one file only, not",
+				argv[i]);
 			return EXIT_USAGE;
 		} else {
 			file = argv[i];

@@ -191,7 +191,11 @@ static int parse_value(struct lexer *lx, const struct ff_arg_desc *ad,
 		char *endp;
 		unsigned long v;
 
-		if ((size_t)(b - a) > 10)
+		const char *d = a;
+
+		while (d + 1 < b && *d == '0') /* leading zeros: 007 is 7 */
+			d++;
+		if ((size_t)(b - d) > 10)
 			return perr(lx, a, "number '%s' out of range for '%s'",
 				    buf, ad->name);
 		v = strtoul(buf, &endp, 10);
