@@ -2,6 +2,7 @@
 # test.sh - everything CI runs, from a fresh Debian 12 machine:
 #   1. installs clang, cmake, gcc, make, python3 (scripts/benchstat.py and
 #      its ctest) and libFuzzer if missing (apt-get);
+#      and Debian's chromium (the web report's browser test);
 #   2. configures and builds the asan, replay-gcc and msan presets;
 #   3. runs ctest on all three (unit, regress, negative, smoke labels;
 #      MemorySanitizer catches reads of uninitialised model state);
@@ -60,6 +61,8 @@ missing=()
 for tool in clang cmake gcc make python3; do
 	command -v "$tool" >/dev/null || missing+=("$tool")
 done
+# the campaign web report is checked in Debian's Chromium (ctest browser/)
+command -v chromium >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
 	apt_install "${missing[@]}"
 fi
