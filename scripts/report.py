@@ -64,9 +64,13 @@ def read_progress(wd):
             if line.startswith("#") or not line.strip():
                 continue
             cols = line.split()
-            if len(cols) != 10 or not all(re.fullmatch(r"-?\d+", c) for c in cols):
-                raise BadInput("%s:%d: want 10 whole numbers, have %r" % (path, n, line.strip()))
-            v = [int(c) for c in cols]
+            # NaN: a status line before the engine printed any stats
+            if len(cols) != 10 or not all(re.fullmatch(r"-?\d+|NaN", c) for c in cols):
+                raise BadInput("%s:%d: want 10 whole numbers (or NaN), have %r"
+                               % (path, n, line.strip()))
+            v = [None if c == "NaN" else int(c) for c in cols]
+            if v[1] is None or v[9] is None:
+                raise BadInput("%s:%d: no elapsed time or session" % (path, n))
             session = v[9]
             if last_session is not None and session != last_session:
                 base += last_elapsed
@@ -157,7 +161,7 @@ def report_diagrams(text):
 
 
 def svg_plot(rows, col, label, color, width=460, height=140):
-    pts = [(r[0], r[col]) for r in rows]
+    pts = [(r[0], r[col]) for r in rows if r[col] is not None]
     if len(pts) < 2:
         return '<div class="noplot">%s: not enough status lines yet</div>' % label
     x0, x1 = pts[0][0], max(pts[-1][0], pts[0][0] + 1)
@@ -187,8 +191,9 @@ def section(wd, outdir):
     h.append('<table class="conf">')
     for k in ("target", "engine", "bugs", "kshim"):
         h.append("<tr><th>%s</th><td>%s</td></tr>" % (k, html.escape(conf.get(k, "") or "-")))
-    if rows:
-        last = rows[-1]
+    rows_known = [r for r in rows if None not in r]
+    if rows_known:
+        last = rows_known[-1]
         h.append("<tr><th>time</th><td>%d s</td></tr>" % last[0])
         h.append("<tr><th>executions</th><td>{:,}</td></tr>".format(last[1]))
         h.append("<tr><th>exec/s (last)</th><td>{:,}</td></tr>".format(last[2]))

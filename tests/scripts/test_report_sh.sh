@@ -18,7 +18,7 @@ printf '# header\n1 2 3 4 5 6 7 8 9 1\n1 2 three\n' >"$work/c/progress.tsv"
 expect_rc 2 "a malformed progress.tsv" scripts/report.sh "$work/c"
 expect_out "progress\.tsv:3: want 10 whole numbers" "names file:line"
 grep -q Traceback <<<"$out" && bad "a traceback" || ok
-printf '# header\n1 2 3 4 5 6 7 8 9 1\n' >"$work/c/progress.tsv"
+printf '# header\n1 1 NaN NaN NaN NaN 0 0 0 1\n1 2 3 4 5 6 7 8 9 1\n' >"$work/c/progress.tsv"
 expect_rc 0 "a campaign with no crashes" scripts/report.sh "$work/c"
 grep -q 'no crashes' "$work/c/report/index.html" && ok || bad "no crashes said"
 expect_rc 2 "an unknown option" scripts/report.sh --frob "$work/c"
