@@ -37,7 +37,12 @@
 #   log/            the engine's output, one file per run and instance
 # SIGINT, SIGTERM and SIGHUP stop the engine cleanly: libFuzzer's fork-mode
 # job corpora are salvaged and merged into corpus/, so nothing found is
-# lost (the same happens at the next start after a SIGKILL).
+# lost (the same happens at the next start after a SIGKILL).  The traps
+# are in place before the build.  A backgrounded run (&, nohup, CI)
+# ignores SIGINT: stop it with SIGTERM.  If the script itself is killed
+# (kill -9, OOM killer), the engine dies with it (setpriv --pdeathsig and
+# a watchdog), and AFL++ stops at --time on its own (-V).  A work dir in
+# use names the PID of the fuzz.sh holding it.
 #
 # Exit: 0 when this run found no crash, 1 when it did (or the engine
 # failed), 2 on bad usage or an unknown bug knob.
@@ -154,7 +159,8 @@ lf_cmd() {
 }
 
 afl_cmd() { # NAME ROLE: ROLE is -M or -S
-	local o cmd=(afl-fuzz "$2" "$1" -i "$seeds" -o "$sync" -m none)
+	# -V: AFL++ stops on its own at the time limit, even as an orphan
+	local o cmd=(afl-fuzz "$2" "$1" -i "$seeds" -o "$sync" -m none -V "$secs")
 	[ -f "$dict" ] && cmd+=(-x "$dict")
 	for o in "${opts[@]}"; do
 		case $o in
@@ -190,6 +196,23 @@ if [ -n "$dry" ]; then
 	exit 0
 fi
 
+# ---- signals: from here on, before any work -------------------------------
+#
+# SIGINT, SIGTERM and SIGHUP are noted and the campaign stops in order at
+# the next safe point (after the build, after the start-up salvage, or
+# with the engine stopped and its corpora salvaged).  A run started in the
+# background (&, nohup, most CI runners) has SIGINT ignored by the shell
+# from the start, which no trap can undo: stop it with SIGTERM.
+stop_sig=
+trap 'stop_sig=INT' INT
+trap 'stop_sig=TERM' TERM
+trap 'stop_sig=HUP' HUP
+stopped_early() {
+	[ -n "$stop_sig" ] || return 1
+	ff_say "stopped by SIG$stop_sig before the engine started ($1)"
+	exit 0
+}
+
 # ---- build ----------------------------------------------------------------
 
 if [ "$engine" = afl ]; then
@@ -201,13 +224,19 @@ else
 	ff_build asan "fuzz_$target" "fuzz_${target}_replay" foliofuzz "corpus_$target"
 fi
 
+stopped_early "after the build"
+
 # ---- the work dir -----------------------------------------------------------
 
 mkdir -p "$crashes" "$log_dir" "$workdir/.tmp" ||
 	ff_die 1 "cannot create $workdir"
 [ "$engine" = afl ] || mkdir -p "$corpus" || ff_die 1 "cannot create $corpus"
-exec 9>"$workdir/.lock"
-flock -n 9 || ff_die 1 "another campaign is running in $workdir"
+exec 9>>"$workdir/.lock" # append: opening must not erase the holder's PID
+if ! flock -n 9; then
+	holder=$(cat "$workdir/.lock" 2>/dev/null)
+	ff_die 1 "another campaign is running in $workdir (fuzz.sh PID ${holder:-unknown})"
+fi
+echo $$ >"$workdir/.lock"
 
 conf=$workdir/campaign.conf
 if [ -f "$conf" ]; then
@@ -255,6 +284,7 @@ if [ "$engine" = libfuzzer ]; then
 	merge_salvage
 fi
 rm -rf "$workdir"/.tmp/*FuzzWithFork*.dir
+stopped_early "after the start-up salvage"
 
 progress=$workdir/progress.tsv
 [ -f "$progress" ] ||
@@ -422,6 +452,10 @@ shown() { # a number, or - when unknown
 
 # ---- run --------------------------------------------------------------------
 
+# each engine process also dies the moment this script does
+pdeath=
+command -v setpriv >/dev/null && pdeath="setpriv --pdeathsig KILL"
+
 crash_ids | tr ' ' '\n' | sed 's/(.*//' >"$workdir/.tmp/seen-ids"
 export FOLIOFUZZ_BUGS=$bugs
 pids=()
@@ -433,7 +467,7 @@ if [ "$engine" = libfuzzer ]; then
 	ff_say "log: $log"
 	# Own session: a terminal's ^C reaches this script only, which stops
 	# the engine in order (salvage first).
-	TMPDIR=$workdir/.tmp setsid "${cmd[@]}" >"$log" 2>&1 </dev/null &
+	TMPDIR=$workdir/.tmp setsid $pdeath "${cmd[@]}" >"$log" 2>&1 </dev/null 9>&- &
 	pids+=($!)
 else
 	export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
@@ -444,16 +478,21 @@ else
 		role=-S
 		[ "$n" = main ] && role=-M
 		mapfile -d '' cmd < <(afl_cmd "$n" "$role")
-		setsid "${cmd[@]}" >"$log_dir/afl-$n-$stamp.log" 2>&1 </dev/null &
+		setsid $pdeath "${cmd[@]}" >"$log_dir/afl-$n-$stamp.log" 2>&1 </dev/null 9>&- &
 		pids+=($!)
 	done
 	ff_say "logs: $log_dir/afl-*-$stamp.log"
 fi
+# The engines run in their own sessions (a terminal's ^C reaches this
+# script only).  If this script dies without stopping them (kill -9, the
+# OOM killer, a CI runner killing only the top process), the watchdog, in
+# a session of its own, kills their process groups within a second.
+# Neither holds the work dir's lock (fd 9 closed): it goes with the script.
+setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done
+	shift; for g; do kill -KILL -- "-$g" 2>/dev/null; done' \
+	watchdog $$ "${pids[@]}" </dev/null >/dev/null 2>&1 9>&- &
+watchdog=$!
 
-stop_sig=
-trap 'stop_sig=INT' INT
-trap 'stop_sig=TERM' TERM
-trap 'stop_sig=HUP' HUP
 
 alive() {
 	local p
@@ -524,11 +563,12 @@ while :; do
 			next=$((next + every))
 		done
 	fi
-	sleep 1 &
+	sleep 1 9>&- &
 	wait $! 2>/dev/null
 done
 group_alive && stop_engine
-wait 2>/dev/null
+wait "${pids[@]}" 2>/dev/null # not the watchdog: it lives until we exit
+kill "$watchdog" 2>/dev/null
 [ "$engine" = libfuzzer ] && [ "$jobs" -gt 1 ] && merge_salvage
 trap - INT TERM HUP
 [ "$reason" = "the engine exited" ] && [ "$(now)" -ge $((t0 + secs)) ] &&
