@@ -89,10 +89,18 @@ ff_apt_install() {
 			ff_die 1 "need root (or sudo) to install: $*"
 		sudo=(sudo)
 	fi
-	"${sudo[@]}" apt-get update -qq >&2 &&
+	# apt's output goes to a log, shown only when it fails
+	local log
+	log=$(mktemp)
+	if ! { "${sudo[@]}" apt-get update -qq &&
 		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-			apt-get install -y -qq "$@" >&2 ||
+			apt-get install -y -qq "$@"; } >"$log" 2>&1; then
+		tail -20 "$log" >&2
+		rm -f "$log"
 		ff_die 1 "apt-get install $* failed"
+	fi
+	rm -f "$log"
+	ff_say "installed: $*" >&2
 }
 
 ff_need() {
@@ -165,12 +173,15 @@ ff_build() {
 		rm -f "$log"
 		ff_die 1 "cmake --preset $preset failed"
 	fi
+	local t0=$SECONDS
+	ff_say "building $* ($preset preset)" >&2
 	if ! cmake --build --preset "$preset" -j"$(nproc)" --target "$@" >"$log" 2>&1; then
 		ff_build_errors "$log" >&2
 		rm -f "$log"
 		ff_die 1 "building $* ($preset) failed; rerun: cmake --build --preset $preset"
 	fi
 	rm -f "$log"
+	ff_say "built in $((SECONDS - t0)) s" >&2
 }
 
 # Medians, survival curves, ratios and tables of bench.sh, bugbench.sh

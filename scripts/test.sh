@@ -102,8 +102,13 @@ smoke() { # TARGET SEEDS DICT
 	tmp=$(mktemp -d)
 	mkdir "$tmp/corpus"
 	cp -R "$seeds/." "$tmp/corpus/"
-	if ! build/asan/bin/fuzz_"$t" -max_total_time=20 -dict="$dict" \
-		-artifact_prefix="$tmp/" "$tmp/corpus"; then
+	# libFuzzer's ~2000 status lines go to a log; one summary line here
+	if build/asan/bin/fuzz_"$t" -max_total_time=20 -dict="$dict" \
+		-artifact_prefix="$tmp/" "$tmp/corpus" >"$tmp/log" 2>&1; then
+		say "fuzz_$t: $(grep -m1 '^Done ' "$tmp/log")," \
+			"$(grep ' DONE ' "$tmp/log" | tail -1 | sed 's/^#[0-9]*[[:space:]]*DONE[[:space:]]*//')"
+	else
+		tail -40 "$tmp/log" >&2
 		keep=build/asan/smoke-artifacts
 		mkdir -p "$keep"
 		for f in "$tmp"/crash-* "$tmp"/leak-* "$tmp"/timeout-* "$tmp"/oom-*; do
