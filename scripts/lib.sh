@@ -265,8 +265,11 @@ ff_classify() {
 		esac
 	fi
 
-	# The first frame outside the sanitizer runtime, libc and the drivers.
-	frame=$(sed -nE 's/^ *#[0-9]+ 0x[0-9a-f]+ in ([A-Za-z_][A-Za-z0-9_.]*) .*/\1/p' <<<"$out" |
+	# The first frame outside the sanitizer runtime, libc, the drivers and
+	# the model headers' inline helpers (include/foliofuzz/*.h: a
+	# test_bit_flags says less than the try_to_unmap that called it).
+	frame=$(grep -vE '^ *#[0-9]+ 0x[0-9a-f]+ in [^ ]+ [^ ]*include/foliofuzz/[^ ]*\.h:' <<<"$out" |
+		sed -nE 's/^ *#[0-9]+ 0x[0-9a-f]+ in ([A-Za-z_][A-Za-z0-9_.]*) .*/\1/p' |
 		grep -vE '^(__asan|__ubsan|__sanitizer|__interceptor|__lsan|_?_?GI_|abort|raise|malloc|calloc|realloc|free|mem(cpy|move|set|cmp)|str[a-z]*|ff_fail|ff_vm_bug|LLVMFuzzerTestOneInput|main|run_one|replay_(file|path)|fuzzer::)' |
 		head -1)
 	echo "$id ${op:--} ${frame:--}"

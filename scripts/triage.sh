@@ -74,7 +74,7 @@ inputs=()
 for f in "$dir"/*; do
 	[ -f "$f" ] || continue
 	case $f in
-	*.report) continue ;;
+	*.report | *.min.trace) continue ;; # a report, a minimized copy
 	*.trace) [ -f "${f%.trace}" ] && continue ;; # a sidecar of f
 	*/README.txt) continue ;;
 	esac
@@ -102,7 +102,8 @@ for f in "${inputs[@]}"; do
 	size=$(wc -c <"$f")
 	# group key (id op frame), reproducing runs, size, path
 	printf '%s\t%d\t%d\t%s\n' "$sig" "$same" "$size" "$f" >>"$table"
-	[ $((i % 20)) -eq 0 ] && ff_say "$i/${#inputs[@]} classified"
+	[ $((i % 20)) -eq 0 ] || [ "$i" -eq ${#inputs[@]} ] &&
+		ff_say "$i/${#inputs[@]} classified"
 done
 
 # ---- one row per group --------------------------------------------------------
@@ -118,7 +119,7 @@ while IFS= read -r sig; do
 	mapfile -t members < <(awk -F'\t' -v s="$sig" '$1 == s' "$table" |
 		sort -t$'\t' -k2,2nr -k3,3n)
 	total=${#members[@]}
-	repro=$(printf '%s\n' "${members[@]}" | awk -F'\t' -v m=2 '$2 >= m' | wc -l)
+	repro=$(printf '%s\n' "${members[@]}" | awk -F'\t' -v m="$runs" '$2 >= m' | wc -l)
 	best=$(cut -f4 <<<"${members[0]}")
 	name=$id
 	[ "$op" != - ] && name=$name-$op
@@ -129,6 +130,15 @@ while IFS= read -r sig; do
 		FOLIOFUZZ_BUGS=$bugs "$cli" minimize --target="$target" "$best" -o "$rep" \
 			2>"$out/.minimize.log" ||
 			"$cli" decode --target="$target" "$best" -o "$rep"
+		# The reproducer must reproduce this group: the same id and the
+		# same failing op.  A minimization that moved the failure (to
+		# the teardown, say) is not used: the input itself is.
+		got=$(ff_classify "$rep" "$target" "$bugs")
+		read -r got_id got_op _ <<<"$got"
+		if [ "$got_id" != "$id" ] || [ "$got_op" != "$op" ]; then
+			ff_say "group $n: the minimized trace fails as '$got_id $got_op', not '$id $op'; keeping the input as it was"
+			"$cli" decode --target="$target" "$best" -o "$rep"
+		fi
 		;;
 	*)
 		{
