@@ -393,11 +393,22 @@ read_stats() {
 		# saved_hangs, max_depth, execs_per_sec, total_execs, edges_found
 		# Without a terminal AFL++ writes it once a minute; the
 		# corpus is counted live from main's queue.
-		read -r known execs eps cov < <(for n in $(instances); do
-			tail -n 1 "$sync/$n/plot_data" 2>/dev/null
-		done | awk -F', *' '!/^#/ && NF >= 13 { k = 1; x += $12; e += $11
-				if ($13 > c) c = $13 }
-			END { printf "%d %d %d %d\n", k, x, e, c }')
+		# A resumed AFL++ continues total_execs from its last run and
+		# its plot_data keeps the last run's lines: this run's
+		# executions are the totals less those it started from, and
+		# nothing is known until every instance wrote a line of its own.
+		local lines
+		lines=$(for n in $(instances); do
+			tail -n 1 "$sync/$n/plot_data" 2>/dev/null || echo "#"
+		done)
+		if [ "$lines" = "$afl_start_lines" ]; then
+			known=0
+		else
+			read -r known execs eps cov < <(awk -F', *' -v base="$afl_start_execs" \
+				'!/^#/ && NF >= 13 { k = 1; x += $12; e += $11
+					if ($13 > c) c = $13 }
+				END { printf "%d %d %d %d\n", k, x - base, e, c }' <<<"$lines")
+		fi
 		ft=0
 		corp=$(find "$sync/main/queue" -maxdepth 1 -type f -name 'id:*' 2>/dev/null | wc -l)
 		return
@@ -470,6 +481,12 @@ if [ "$engine" = libfuzzer ]; then
 	TMPDIR=$workdir/.tmp setsid $pdeath "${cmd[@]}" >"$log" 2>&1 </dev/null 9>&- &
 	pids+=($!)
 else
+	# where a resumed run's counts start from (read_stats)
+	afl_start_lines=$(for n in $(instances); do
+		tail -n 1 "$sync/$n/plot_data" 2>/dev/null || echo "#"
+	done)
+	afl_start_execs=$(awk -F', *' '!/^#/ && NF >= 13 { x += $12 } END { printf "%d\n", x }' \
+		<<<"$afl_start_lines")
 	export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 		AFL_NO_AFFINITY=1 AFL_AUTORESUME=1 AFL_NO_UI=1
 	mkdir -p "$sync"
