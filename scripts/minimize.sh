@@ -69,6 +69,21 @@ nonempty() { [ -d "$1" ] && [ -n "$(ls -A "$1" 2>/dev/null)" ]; }
 
 # ---- corpus -------------------------------------------------------------
 
+# Runs a tool in the background and waits, so ^C or SIGTERM reach this
+# script at once: the tool is stopped and the script exits 130 naming
+# what the interrupted run left (a rerun refuses it until removed).
+interruptible() {
+	local p
+	"$@" &
+	p=$!
+	trap 'kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null
+		ff_die 130 "interrupted; partial state kept: $(ls -d "$part"* "$cf" 2>/dev/null | xargs)"' INT TERM
+	wait "$p"
+	local rc=$?
+	trap - INT TERM
+	return $rc
+}
+
 minimize_corpus() {
 	local w=work/$target-$engine d n_in n_out cf part
 	out=${out:-work/$target-min}
@@ -114,12 +129,14 @@ minimize_corpus() {
 			find "$d" -maxdepth 1 -type f -name '*.bin' -exec cp -n {} "$all"/ \;
 		done
 		rmdir "$part"
-		AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 afl-cmin -m none -i "$all" -o "$part" \
+		# AFL_ALLOW_TMP: afl-cmin refuses /tmp and /var/tmp otherwise
+		AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_ALLOW_TMP=1 \
+			interruptible afl-cmin -m none -i "$all" -o "$part" \
 			-- "build/afl/bin/fuzz_${target}_afl" >"$out.log" 2>&1 ||
-			ff_die 1 "afl-cmin failed; see $out.log (partial state kept: $part)"
+			ff_die 1 "afl-cmin failed; see $out.log (the inputs gathered for it are in $all$([ -e "$part" ] && echo ", its partial output in $part"); remove them to start over)"
 		rm -rf "$all"
 	else
-		FOLIOFUZZ_BUGS= "build/asan/bin/fuzz_$target" -merge=1 \
+		FOLIOFUZZ_BUGS= interruptible "build/asan/bin/fuzz_$target" -merge=1 \
 			-merge_control_file="$cf" "$part" "${from[@]}" >"$out.log" 2>&1 ||
 			ff_die 1 "libFuzzer -merge=1 failed; see $out.log (partial state kept: $part, $cf)"
 	fi
