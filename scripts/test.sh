@@ -105,8 +105,8 @@ smoke() { # TARGET SEEDS DICT
 	# libFuzzer's ~2000 status lines go to a log; one summary line here
 	if build/asan/bin/fuzz_"$t" -max_total_time=20 -dict="$dict" \
 		-artifact_prefix="$tmp/" "$tmp/corpus" >"$tmp/log" 2>&1; then
-		say "fuzz_$t: $(grep -m1 '^Done ' "$tmp/log")," \
-			"$(grep ' DONE ' "$tmp/log" | tail -1 | sed 's/^#[0-9]*[[:space:]]*DONE[[:space:]]*//')"
+		say "fuzz_$t: $(grep -m1 '^Done ' "$tmp/log"), last status:" \
+			"$(grep -aE '^#[0-9]+' "$tmp/log" | tail -1 | sed -E 's/^#[0-9]+[[:space:]]+[A-Z]+[[:space:]]+//')"
 	else
 		tail -40 "$tmp/log" >&2
 		keep=build/asan/smoke-artifacts
