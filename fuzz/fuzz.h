@@ -82,6 +82,9 @@ static inline void ff_fuzz_opts(struct ff_run_opts *o)
  * Runs one input as target `name` (an op subset, harness/targets.c) and
  * aborts on a broken invariant.  Every foliofuzz target is this call.
  */
+/* The target this process fuzzes, once an input ran (the mutator's). */
+static const struct ff_target *ff_fuzz_target_of;
+
 static inline int ff_fuzz_one(const char *name, const uint8_t *data,
 			      size_t size)
 {
@@ -98,6 +101,7 @@ static inline int ff_fuzz_one(const char *name, const uint8_t *data,
 		}
 		if (t != &ff_targets[0])
 			ff_trace_target = t->name; /* reports name the target */
+		ff_fuzz_target_of = t;
 	}
 	ff_prog_init(&prog);
 	ff_decode_target(t, data, size, &prog);
@@ -109,6 +113,66 @@ static inline int ff_fuzz_one(const char *name, const uint8_t *data,
 		abort();
 	return 0;
 }
+
+#ifdef FF_FUZZ_LIBFUZZER
+/*
+ * libFuzzer's custom mutator and crossover: op-level, on the target's
+ * decoded program (src/harness/mutate.c), with libFuzzer's own byte-level
+ * mutation one time in five.  Off until its effect is measured (issue 11):
+ * FOLIOFUZZ_MUTATOR=1 turns it on; otherwise every mutation is
+ * libFuzzer's own and crossover splices bytes.
+ */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
+			       unsigned int seed);
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *d1, size_t s1,
+				 const uint8_t *d2, size_t s2, uint8_t *out,
+				 size_t max_size, unsigned int seed);
+
+static int ff_op_mutator(void)
+{
+	static int on = -1;
+
+	if (on < 0) {
+		const char *e = getenv("FOLIOFUZZ_MUTATOR");
+
+		on = e && strcmp(e, "1") == 0;
+	}
+	return on;
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
+			       unsigned int seed)
+{
+	const struct ff_target *t =
+		ff_fuzz_target_of ? ff_fuzz_target_of : &ff_targets[0];
+	size_t n;
+
+	if (!ff_op_mutator() || seed % 5 == 0)
+		return LLVMFuzzerMutate(data, size, max_size);
+	n = ff_mutate(t, data, size, max_size, seed);
+	return n ? n : LLVMFuzzerMutate(data, size, max_size);
+}
+
+size_t LLVMFuzzerCustomCrossOver(const uint8_t *d1, size_t s1,
+				 const uint8_t *d2, size_t s2, uint8_t *out,
+				 size_t max_size, unsigned int seed)
+{
+	const struct ff_target *t =
+		ff_fuzz_target_of ? ff_fuzz_target_of : &ff_targets[0];
+	if (!ff_op_mutator()) { /* bytes: d1's first half, d2's second */
+		size_t a = s1 / 2 < max_size ? s1 / 2 : max_size;
+		size_t b = s2 - s2 / 2;
+
+		if (b > max_size - a)
+			b = max_size - a;
+		memcpy(out, d1, a);
+		memcpy(out + a, d2 + s2 / 2, b);
+		return a + b;
+	}
+	return ff_crossover(t, d1, s1, d2, s2, out, max_size, seed);
+}
+#endif
 
 /* An always-on assert for the fuzz plumbing itself, independent of NDEBUG. */
 #define FF_FUZZ_ASSERT(cond)                                                   \

@@ -139,6 +139,15 @@ uint8_t ff_target_code(const struct ff_target *t, uint8_t byte);
  * FF_OP_RESERVED the first reserved slot), or -1 if t lacks it. */
 int ff_target_byte(const struct ff_target *t, uint8_t code);
 
+/* mutate.c: op-level mutation of a target's input bytes, in place (a few
+ * op changes, re-encoded canonically, at most max_size bytes; 0 when
+ * nothing fits), and crossover of two inputs at op boundaries. */
+size_t ff_mutate(const struct ff_target *t, uint8_t *data, size_t size,
+		 size_t max_size, unsigned int seed);
+size_t ff_crossover(const struct ff_target *t, const uint8_t *d1, size_t s1,
+		    const uint8_t *d2, size_t s2, uint8_t *out,
+		    size_t max_size, unsigned int seed);
+
 /* trace.c: the codec.  ff_decode/ff_encode use the "ops" target (every
  * op); the _target forms use a target's op subset. */
 void ff_decode(const uint8_t *data, size_t size, struct ff_prog *out);

@@ -1,0 +1,168 @@
+/*
+ * mutate.c - op-level structure-aware mutation (docs/design.md §20.1): the
+ * bytes of an input are decoded into the target's program, changed as a
+ * program, and encoded back in the target's canonical bytes, so every
+ * mutant is a whole, valid program of the target.
+ *
+ * Mutations (one or a few per call): insert a random op of the target's
+ * subset with random arguments in range; delete an op; duplicate one;
+ * swap two neighbours; change one argument within its range; insert a race
+ * op (a reader at a chosen race point) before an op, which becomes its
+ * writer.  Crossover splices two programs at op boundaries.  The caller
+ * (fuzz/fuzz.h) falls back to byte-level mutation some of the time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+
+/* splitmix64: the engine's seed gives the same mutants every run */
+static uint64_t next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static size_t below(uint64_t *s, size_t n)
+{
+	return n ? (size_t)(next(s) % n) : 0;
+}
+
+static void random_args(struct ff_op *op, uint64_t *s)
+{
+	const struct ff_op_desc *d = &ff_op_table[op->code];
+
+	for (int a = 0; a < d->nargs; a++)
+		op->arg[a] = (uint8_t)below(s, d->args[a].range);
+}
+
+static void random_op(const struct ff_target *t, struct ff_op *op, uint64_t *s)
+{
+	memset(op, 0, sizeof(*op));
+	op->code = ff_target_code(t, (uint8_t)below(s, t->nr_ops));
+	random_args(op, s);
+}
+
+static void insert(struct ff_prog *p, size_t at, const struct ff_op *op)
+{
+	if (ff_prog_push(p, op)) /* full */
+		return;
+	memmove(&p->ops[at + 1], &p->ops[at],
+		(p->nr - 1 - at) * sizeof(p->ops[0]));
+	p->ops[at] = *op;
+}
+
+static void delete (struct ff_prog *p, size_t at)
+{
+	memmove(&p->ops[at], &p->ops[at + 1],
+		(p->nr - at - 1) * sizeof(p->ops[0]));
+	p->nr--;
+}
+
+/* One op-level change of p. */
+static void mutate_once(const struct ff_target *t, struct ff_prog *p,
+			uint64_t *s)
+{
+	struct ff_op op;
+	size_t at = below(s, p->nr + 1);
+	int race = ff_target_byte(t, FF_OP_RACE) >= 0;
+
+	switch (p->nr ? below(s, 6) : 0) {
+	case 0: /* insert a random op */
+		random_op(t, &op, s);
+		insert(p, at, &op);
+		break;
+	case 1: /* delete */
+		delete (p, below(s, p->nr));
+		break;
+	case 2: /* duplicate */
+		at = below(s, p->nr);
+		op = p->ops[at];
+		insert(p, at + 1, &op);
+		break;
+	case 3: /* swap neighbours */
+		if (p->nr >= 2) {
+			at = below(s, p->nr - 1);
+			op = p->ops[at];
+			p->ops[at] = p->ops[at + 1];
+			p->ops[at + 1] = op;
+		}
+		break;
+	case 4: { /* one argument, within its range */
+		struct ff_op *o = &p->ops[below(s, p->nr)];
+		const struct ff_op_desc *d = &ff_op_table[o->code];
+
+		if (d->nargs) {
+			int a = (int)below(s, (size_t)d->nargs);
+
+			o->arg[a] = (uint8_t)below(s, d->args[a].range);
+		}
+		break;
+	}
+	default: /* a race whose writer is the op after it */
+		if (!race) {
+			random_op(t, &op, s);
+			insert(p, at, &op);
+			break;
+		}
+		memset(&op, 0, sizeof(op));
+		op.code = FF_OP_RACE;
+		random_args(&op, s);
+		insert(p, below(s, p->nr), &op);
+	}
+}
+
+size_t ff_mutate(const struct ff_target *t, uint8_t *data, size_t size,
+		 size_t max_size, unsigned int seed)
+{
+	struct ff_prog p;
+	uint64_t s = seed;
+	size_t n, rounds = 1 + below(&s, 3);
+
+	ff_prog_init(&p);
+	ff_decode_target(t, data, size, &p);
+	for (size_t r = 0; r < rounds; r++)
+		mutate_once(t, &p, &s);
+	/* too big: drop ops from the end until it fits */
+	while ((n = ff_encode_target(t, &p, NULL, 0)) > max_size && p.nr)
+		p.nr--;
+	if (n == (size_t)-1 || n > max_size)
+		n = 0;
+	else
+		ff_encode_target(t, &p, data, n);
+	ff_prog_free(&p);
+	return n;
+}
+
+size_t ff_crossover(const struct ff_target *t, const uint8_t *d1, size_t s1,
+		    const uint8_t *d2, size_t s2, uint8_t *out, size_t max_size,
+		    unsigned int seed)
+{
+	struct ff_prog a, b;
+	uint64_t s = seed;
+	size_t cut_a, cut_b, n;
+
+	ff_prog_init(&a);
+	ff_prog_init(&b);
+	ff_decode_target(t, d1, s1, &a);
+	ff_decode_target(t, d2, s2, &b);
+	/* a's head, then b's tail, cut at op boundaries */
+	cut_a = below(&s, a.nr + 1);
+	cut_b = below(&s, b.nr + 1);
+	a.nr = cut_a;
+	for (size_t k = cut_b; k < b.nr; k++)
+		if (ff_prog_push(&a, &b.ops[k]))
+			break;
+	while ((n = ff_encode_target(t, &a, NULL, 0)) > max_size && a.nr)
+		a.nr--;
+	if (n == (size_t)-1 || n > max_size)
+		n = 0;
+	else
+		ff_encode_target(t, &a, out, n);
+	ff_prog_free(&a);
+	ff_prog_free(&b);
+	return n;
+}

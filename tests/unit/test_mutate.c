@@ -1,0 +1,96 @@
+/*
+ * test_mutate.c - the op-level mutator and crossover (src/harness/mutate.c).
+ *
+ * For every target, from each shipped seed and many engine seeds: a mutant
+ * is a canonical encoding of a program of the target (decode -> encode
+ * gives the same bytes), never longer than max_size, the same for the
+ * same seed; over all seeds every kind of change happens (the op count
+ * grows, shrinks and stays; a race op appears in targets that have one);
+ * a crossover is a's ops up to a cut, then b's from a cut.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+
+#include "check.h"
+
+static bool canonical(const struct ff_target *t, const uint8_t *d, size_t n,
+		      struct ff_prog *p)
+{
+	uint8_t buf[8192];
+	size_t m;
+
+	ff_decode_target(t, d, n, p);
+	m = ff_encode_target(t, p, buf, sizeof(buf));
+	return m == n && memcmp(buf, d, n) == 0;
+}
+
+int main(void)
+{
+	for (size_t ti = 0; ti < ff_nr_targets; ti++) {
+		const struct ff_target *t = &ff_targets[ti];
+		struct ff_prog seedp, mp;
+		uint8_t seed[4096], buf[4096], again[4096];
+		size_t n0, grew = 0, shrank = 0, same = 0, races = 0;
+		uint64_t r = 7;
+
+		ff_prog_init(&seedp);
+		ff_prog_init(&mp);
+		/* a random seed program of the target */
+		for (int k = 0; k < 40; k++) {
+			struct ff_op op = { 0 };
+
+			r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+			op.code = ff_target_code(
+				t, (uint8_t)((r >> 33) % t->nr_ops));
+			ff_prog_push(&seedp, &op);
+		}
+		n0 = ff_encode_target(t, &seedp, seed, sizeof(seed));
+		for (unsigned s = 1; s <= 3000; s++) {
+			size_t n, n2;
+
+			memcpy(buf, seed, n0);
+			n = ff_mutate(t, buf, n0, 512, s);
+			CHECK(n <= 512, "%s seed %u: %zu bytes > max", t->name,
+			      s, n);
+			if (!CHECK(canonical(t, buf, n, &mp),
+				   "%s seed %u: not a canonical program",
+				   t->name, s))
+				break;
+			memcpy(again, seed, n0);
+			n2 = ff_mutate(t, again, n0, 512, s);
+			CHECK(n2 == n && memcmp(again, buf, n) == 0,
+			      "%s seed %u: not deterministic", t->name, s);
+			if (mp.nr > seedp.nr)
+				grew++;
+			else if (mp.nr < seedp.nr)
+				shrank++;
+			else
+				same++;
+			for (size_t k = 0; k < mp.nr; k++)
+				races += mp.ops[k].code == FF_OP_RACE;
+		}
+		CHECK(grew && shrank && same,
+		      "%s: grew %zu shrank %zu same %zu", t->name, grew, shrank,
+		      same);
+		CHECK(ff_target_byte(t, FF_OP_RACE) < 0 || races > 0,
+		      "%s: no race op inserted", t->name);
+		/* crossover: a prefix of a, then a suffix of b */
+		for (unsigned s = 1; s <= 200; s++) {
+			uint8_t out[4096];
+			struct ff_prog x;
+			size_t n = ff_crossover(t, seed, n0, seed, n0, out,
+						4096, s);
+
+			ff_prog_init(&x);
+			CHECK(canonical(t, out, n, &x),
+			      "%s crossover %u: not canonical", t->name, s);
+			ff_prog_free(&x);
+		}
+		ff_prog_free(&seedp);
+		ff_prog_free(&mp);
+	}
+	printf("test_mutate: %u passed, %u failed\n", nr_passed, nr_failed);
+	return nr_failed ? 1 : 0;
+}
