@@ -323,7 +323,8 @@ struct ff_kimpl {
 	int (*expected)(int inv);
 	const struct ff_kexpected *expected_rows; /* the whole table */
 	/* the next failure is the difference row ID explains, if that row
-	 * applies to this tree (rows matched only by classification) */
+	 * applies to this tree (rows matched only by classification); NULL
+	 * forgets it (each step starts without one) */
 	void (*expect_next)(const char *id);
 };
 

@@ -65,6 +65,10 @@ struct ff_step ff_step(struct ff_world *w, const struct ff_prog *prog,
 	w->pc = pc;
 	w->consumed_next = false;
 	w->kshim_ran[0] = 0;
+#ifdef FF_KSHIM
+	if (w->k.impl)
+		w->k.impl->expect_next(NULL);
+#endif
 	ff_world_enter(w);
 	s = run_op(w, &prog->ops[pc]);
 	w->stats.steps++;

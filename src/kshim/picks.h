@@ -27,7 +27,5 @@ void ks_check_page(unsigned long pfn);
 /* runtime.c: expected-difference rows (expected.def) */
 extern int ks_expected_hint; /* a pick's classification of its failure */
 int ks_expected_row(const char *id);
-bool ks_expected_applies(unsigned row);
-unsigned ks_nr_expected(void);
 
 #endif
