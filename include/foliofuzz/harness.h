@@ -145,8 +145,8 @@ int ff_target_byte(const struct ff_target *t, uint8_t code);
 size_t ff_mutate(const struct ff_target *t, uint8_t *data, size_t size,
 		 size_t max_size, unsigned int seed);
 size_t ff_crossover(const struct ff_target *t, const uint8_t *d1, size_t s1,
-		    const uint8_t *d2, size_t s2, uint8_t *out,
-		    size_t max_size, unsigned int seed);
+		    const uint8_t *d2, size_t s2, uint8_t *out, size_t max_size,
+		    unsigned int seed);
 
 /* trace.c: the codec.  ff_decode/ff_encode use the "ops" target (every
  * op); the _target forms use a target's op subset. */
