@@ -271,20 +271,53 @@ void ff_touch(unsigned long pfn, unsigned long nr);
 
 /* ---- race points (src/glue/race_point.c)
  *
- * Lockless readers (snapshot_page, GUP-fast, the /proc/kpage* readers)
- * call ff_race_point() between their reads.  When a race armed at that
- * point (harness/race.c), its writer runs there, to completion, once; the
- * reader then carries on.  The same bytes give the same interleaving.
+ * Two kinds, one mechanism (docs/design.md §11).  Lockless readers
+ * (snapshot_page, GUP-fast, the /proc/kpage* readers) call ff_race_point()
+ * between their reads: a `race` op runs a reader and the op after it (the
+ * writer) runs at the armed point.  Writers (split, migrate, the free path,
+ * the migrate_vma stages, DAX association) call it at the moments another
+ * CPU may look in: a `race_in` op runs the op after it (the writer) and a
+ * reader runs at the armed point, in the writer's half-done state.  Either
+ * side may run at several passes of the point (retry loops, one pass per
+ * tail).  The same bytes give the same interleaving.  Each writer point is
+ * named after the kernel function and the moment it stands for.
  */
 enum ff_race_point {
+	/* reader points: a writer op runs here */
 	RP_SNAP_AFTER_PAGE,  /* snapshot_page: page copied, head not read */
 	RP_SNAP_AFTER_FOLIO, /* snapshot_page: page[0..1] copied */
 	RP_SNAP_AFTER_PAGE2, /* snapshot_page: page[2] copied, flags not set */
 	RP_GUP_AFTER_READ,   /* GUP-fast: folio (or memdesc) read */
 	RP_GUP_AFTER_TYPE,   /* GUP-fast (memdesc): type checked */
 	RP_GUP_AFTER_TRYGET, /* GUP-fast: reference taken, not rechecked */
+	FF_NR_READER_POINTS,
+	/* writer points: a reader runs here */
+	RP_SPLIT_AFTER_UNMAP = FF_NR_READER_POINTS, /* __folio_split: after
+						     * unmap_folio, before the
+						     * refcount freeze */
+	RP_SPLIT_AFTER_FREEZE,	/* __folio_split: frozen, nothing split yet */
+	RP_SPLIT_TAIL,		/* __split_folio_to_order: before each new
+				* folio is set up (one pass per new folio) */
+	RP_SPLIT_BEFORE_REMAP,	/* __folio_split: unfrozen, before remap_page */
+	RP_MIGRATE_AFTER_UNMAP, /* migrate_pages_batch: src unmapped, not
+				  * moved yet */
+	RP_MIGRATE_AFTER_FREEZE, /* folio_migrate_mapping: src frozen, mapping
+				  * not moved */
+	RP_MIGRATE_AFTER_MOVE,	 /* folio_migrate_mapping: dst holds the
+				  * mapping, src unfrozen */
+	RP_MIGRATE_BEFORE_REMAP, /* migrate_folio_move: before
+				  * remove_migration_ptes */
+	RP_FREE_BEFORE_MERGE,	 /* free_frozen_pages: prepared, not merged */
+	RP_FREE_MERGE,		 /* __free_one_page: before each buddy merge */
+	RP_MVMA_AFTER_SETUP,	 /* migrate_vma_setup done, before pages */
+	RP_MVMA_BEFORE_FINALIZE, /* migrate_vma_pages done, before finalize */
+	RP_DAX_ASSOCIATE,	 /* dax_associate_entry: before the fields */
+	RP_DAX_DISASSOCIATE,	 /* dax_disassociate_entry: before the put */
+	RP_MD_PUT_DISPATCH,	 /* memdesc put_page: type read, before the
+				  * dispatch */
 	FF_NR_RACE_POINTS,
 };
+#define FF_NR_WRITER_POINTS (FF_NR_RACE_POINTS - FF_NR_READER_POINTS)
 
 void ff_race_point(enum ff_race_point rp);
 

@@ -39,6 +39,8 @@ enum ff_opcode {
 	FF_OP_RACE,
 	FF_OP_RACE_PFN,
 	FF_OP_PFN_WALK,
+	FF_OP_RACE_IN,
+	FF_OP_RACE_REP,
 	/* Every unassigned opcode slot of a target decodes to this op: it
 	 * takes no argument bytes, and its executor refuses it (-EOPNOTSUPP)
 	 * and changes nothing.  A new op goes right before it. */
@@ -49,7 +51,7 @@ enum ff_opcode {
 /* Opcode slots of target "ops": slot s < FF_OP_RESERVED is op s. */
 #define FF_OPS_SLOTS 32
 
-#define FF_MAX_ARGS 4
+#define FF_MAX_ARGS 5
 #define FF_MAX_PROG                                                            \
 	4096 /* ops per input; the rest of a longer input is ignored */
 
@@ -256,16 +258,33 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op);
 int ff_op_dax_unmap(struct ff_world *w, const struct ff_op *op);
 int ff_op_dax_truncate(struct ff_world *w, const struct ff_op *op);
 int ff_op_dax_busy(struct ff_world *w, const struct ff_op *op);
-/* race.c: reader ops (the op after a race op is its writer). */
+/* race.c: race ops (docs/design.md §11).  race / race_rep / race_pfn run a
+ * lockless reader and take the op(s) after them as writers run at a
+ * reader point; race_in runs the op after it as the writer and a reader at
+ * a writer point.  The first four readers are the lockless ones (their
+ * numbers are part of the race op's encoding); race_in has them all. */
 enum ff_reader {
 	FF_READER_SNAPSHOT,
 	FF_READER_KPAGEFLAGS,
 	FF_READER_KPAGECOUNT,
 	FF_READER_GUP_FAST,
+	FF_NR_LOCKLESS_READERS,
+	FF_READER_SPEC_GET = FF_NR_LOCKLESS_READERS, /* filemap_get_entry */
+	FF_READER_MF_GET,    /* memory_failure: get_hwpoison_page */
+	FF_READER_PUT_OTHER, /* folio_put of a reference taken before */
 	FF_NR_READERS,
+};
+/* Reader outcomes seen during a race (w->race.outcome, state feedback). */
+enum {
+	FF_RO_GOT = 1,	    /* a reference taken */
+	FF_RO_MISSED = 2,   /* a try-get failed or a recheck backed out */
+	FF_RO_FAITHFUL = 4, /* a FAITHFUL snapshot */
+	FF_RO_TORN = 8,	    /* a snapshot gave up */
 };
 extern const char *const ff_reader_names[FF_NR_READERS];
 extern const char *const ff_race_point_names[];
+int ff_op_race_in(struct ff_world *w, const struct ff_op *op);
+int ff_op_race_rep(struct ff_world *w, const struct ff_op *op);
 int ff_op_race(struct ff_world *w, const struct ff_op *op);
 int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op);
 int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op);

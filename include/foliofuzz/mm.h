@@ -84,6 +84,14 @@ static inline bool folio_ref_freeze(struct folio *folio, int count)
 	return true;
 }
 void folio_ref_unfreeze(struct folio *folio, int count);
+/* folio_try_get(): a reference unless the count is 0 (frozen or free). */
+static inline bool folio_try_get(struct folio *folio)
+{
+	if (folio->_refcount == 0)
+		return false;
+	folio->_refcount++;
+	return true;
+}
 /* folio_put_testzero(): VM_BUG on a zero count, then dec-and-test. */
 bool folio_put_testzero(struct folio *folio);
 void folio_put(struct folio *folio);
@@ -242,6 +250,16 @@ void remove_migration_ptes(struct folio *src, struct folio *dst);
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 		      unsigned long index);
 void filemap_remove_folio(struct folio *folio);
+/* filemap_get_entry() reduced to one page: a reference on the page-cache
+ * folio that holds page, or NULL (not page cache, or the lookup would
+ * retry: frozen, or moved under it). */
+struct folio *filemap_get_entry_of(struct page *page);
+
+/* --- mm/memory-failure.c */
+/* get_hwpoison_page() reduced to __get_hwpoison_page(): 1 with a
+ * reference on page's folio in *foliop, 0 when it could not catch it,
+ * -EBUSY for a page memory_failure does not handle. */
+int get_hwpoison_page(struct page *page, struct folio **foliop);
 
 /* --- mm/huge_memory.c */
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);

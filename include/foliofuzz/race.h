@@ -17,4 +17,7 @@
 void ff_race_arm(struct ff_world *w, uint8_t point);
 void ff_race_finish(struct ff_world *w);
 
+/* Does a race_in reader hold a reference on folio (another CPU's)? */
+bool ff_race_holds(const struct ff_world *w, const struct folio *folio);
+
 #endif

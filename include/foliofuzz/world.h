@@ -101,22 +101,35 @@ struct ff_world {
 	bool img_clean;	       /* the final check found every pfn outside
 				* dirty as built (ff_check_sweep) */
 
-	/* deterministic races (race.h): the writer armed by a race op runs
-	 * through run(ctx) when the reader passes point (glue race_point.c) */
+	/* deterministic races (race.h, docs/design.md §11): what an armed
+	 * race runs (run) when the running code passes point
+	 * (glue race_point.c) */
 	struct {
 		void (*run)(struct ff_world *w);
-		const struct ff_op *writer;
 		int point;
-		bool fired;
-		int writer_rc;
+		int times;  /* passes of point that run it; 0 = every pass */
+		int passes; /* passes of point so far */
+		int fired;  /* times run ran */
+		bool busy;  /* run is running: no point fires inside it */
+		/* race / race_rep: the writer ops, one per pass */
+		const struct ff_op *writers;
+		uint32_t nr_writers;
+		int writer_rc; /* the last writer's result */
+		/* race_in: the reader, its page, and the references readers
+		 * took at the point, held until the writer returns */
+		int reader;
+		unsigned long pfn;
+		struct folio *held[8];
+		int nr_held;
+		uint8_t outcome; /* reader outcomes seen (FF_RO_* bits) */
 	} race;
 	struct page *s0;	    /* race ops: the state before the reader */
 	struct ff_config key;	    /* the config asked for (recycling key) */
 	struct ff_world *img;	    /* the world as first built (world.c) */
 	struct page *img_memmap;    /* its memmap as first built */
 	const struct ff_prog *prog; /* the running program and its pc, so a */
-	size_t pc;		    /* race op can take the next op as its */
-	bool consumed_next;	    /* writer */
+	size_t pc;		    /* race op can take the ops after it as */
+	uint32_t consumed;	    /* its writers: how many it took */
 
 	/* failure state (fail.h) */
 	struct ff_failure fail;

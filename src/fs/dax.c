@@ -96,6 +96,7 @@ int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
 	FF_FUNC();
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
+	ff_race_point(RP_DAX_ASSOCIATE);
 	FF_KSHIM_SWAP(dax_insert, f, index); /* pick dax: the tree's fs/dax.c */
 	dax_associate_entry(folio, &f->as, index, f->shared[index]);
 	f->entry[index] = 1;
@@ -108,6 +109,7 @@ void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index)
 	FF_FUNC();
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
+	ff_race_point(RP_DAX_DISASSOCIATE);
 	FF_KSHIM_SWAP_VOID(dax_disassociate, f, index);
 	dax_folio_put(folio);
 	f->entry[index] = 0;

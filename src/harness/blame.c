@@ -178,8 +178,7 @@ bool ff_blame(FILE *f, const struct ff_world *failed,
 		ff_step(w, prog, k, true);
 		B.depth = 0;
 		note_change(); /* the op executor's own writes */
-		if (w->consumed_next)
-			k++;
+		k += w->consumed;
 	}
 	if (step >= prog->nr && !ff_world_failed(w)) {
 		B.where = "the teardown";

@@ -63,13 +63,15 @@ struct ff_step ff_step(struct ff_world *w, const struct ff_prog *prog,
 
 	w->prog = prog;
 	w->pc = pc;
-	w->consumed_next = false;
+	w->consumed = 0;
 	w->kshim_ran[0] = 0;
 #ifdef FF_KSHIM
 	if (w->k.impl)
 		w->k.impl->expect_next(NULL);
 #endif
 	ff_world_enter(w);
+	w->race.run = NULL; /* a VM_BUG inside a race leaves it armed */
+	w->race.busy = false;
 	s = run_op(w, &prog->ops[pc]);
 	w->stats.steps++;
 	if (check && !ff_world_failed(w)) {
@@ -223,7 +225,7 @@ static void print_verbose(FILE *f, struct ff_world *w, size_t k,
 void ff_compare_representations(struct ff_world *a, struct ff_world *b,
 				struct ff_step sa, struct ff_step sb)
 {
-	if (!ff_step_same(sa, sb) || a->consumed_next != b->consumed_next) {
+	if (!ff_step_same(sa, sb) || a->consumed != b->consumed) {
 		ff_fail(I_MEMDESC_DIFF, NULL,
 			"the op returned %s with struct pages, %s with "
 			"memdescs",
@@ -272,8 +274,7 @@ static struct ff_world *replay_before(const struct ff_config *cfg,
 
 	for (size_t i = 0; i < k && i < prog->nr; i++) {
 		ff_step(w, prog, i, false);
-		if (w->consumed_next)
-			i++;
+		i += w->consumed;
 	}
 	return w;
 }
@@ -359,17 +360,14 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 			print_verbose(o->verbose, w, k, &prog->ops[k], s);
 		if (ff_world_failed(w))
 			break;
-		if (w->consumed_next) { /* the writer of a race op */
+		/* the writers a race op took */
+		for (uint32_t c = 0; c < w->consumed && k + 1 < prog->nr; c++) {
 			k++;
-			if (o->verbose && k < prog->nr) {
+			if (o->verbose) {
 				fprintf(o->verbose, "  (writer of step %zu) ",
-					k);
+					k - c);
 				ff_op_print(o->verbose, &prog->ops[k]);
-				fprintf(o->verbose, " -> %s\n",
-					w->race.fired ?
-						ff_step_name(step_of(
-							w->race.writer_rc)) :
-						"not run");
+				fprintf(o->verbose, "\n");
 			}
 		}
 	}

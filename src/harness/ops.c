@@ -335,6 +335,15 @@ static int op_split(struct ff_world *w, const struct ff_op *op)
 	folio_unlock(keep);
 	if (temp)
 		folio_put(keep);
+	if (rc && o->pmd_maps && !folio_entire_mapcount(folio)) {
+		/* Refused after unmap_folio() (a reference another CPU took
+		 * made the freeze fail): the PMD mappings were split into
+		 * PTE mappings of every page, and stay so. */
+		for (unsigned long i = 0; i < nr; i++)
+			w->ref[o->pfn + i].mapcount += o->pmd_maps;
+		o->pte_maps += o->pmd_maps * (int32_t)nr;
+		o->pmd_maps = 0;
+	}
 	if (rc)
 		return rc;
 
@@ -550,7 +559,8 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			     "dax_busy_page; busy must mean pinned" },
 	[FF_OP_RACE] = { "race",
 			 4,
-			 { { "reader", FF_NR_READERS, ff_reader_names },
+			 { { "reader", FF_NR_LOCKLESS_READERS,
+			     ff_reader_names },
 			   H,
 			   { "page", 1 << FF_MAX_ORDER, NULL },
 			   { "point", 6, ff_race_point_names } },
@@ -559,7 +569,8 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			 "the writer, run at the race point" },
 	[FF_OP_RACE_PFN] = { "race_pfn",
 			     4,
-			     { { "reader", FF_NR_READERS, ff_reader_names },
+			     { { "reader", FF_NR_LOCKLESS_READERS,
+				 ff_reader_names },
 			       { "pfn_hi", 256, NULL },
 			       { "pfn_lo", 256, NULL },
 			       { "point", 6, ff_race_point_names } },
@@ -568,13 +579,40 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			     "op is the writer" },
 	[FF_OP_PFN_WALK] = { "pfn_walk",
 			     4,
-			     { { "reader", FF_NR_READERS, ff_reader_names },
+			     { { "reader", FF_NR_LOCKLESS_READERS,
+				 ff_reader_names },
 			       { "start_hi", 256, NULL },
 			       { "start_lo", 256, NULL },
 			       { "len", 256, NULL } },
 			     ff_op_pfn_walk,
 			     "run a reader over len+1 pfns, like compaction or "
 			     "/proc/kpageflags" },
+	[FF_OP_RACE_IN] = { "race_in",
+			    5,
+			    { { "reader", FF_NR_READERS, ff_reader_names },
+			      H,
+			      { "page", 1 << FF_MAX_ORDER, NULL },
+			      { "point", FF_NR_WRITER_POINTS,
+				ff_race_point_names + FF_NR_READER_POINTS },
+			      { "times", 8, NULL } },
+			    ff_op_race_in,
+			    "the next op is the writer; when it passes the "
+			    "point, run the reader on a page of h (at the "
+			    "first times+1 passes; 7: every pass); readers "
+			    "hold what they took until the writer returns" },
+	[FF_OP_RACE_REP] = { "race_rep",
+			     5,
+			     { { "reader", FF_NR_LOCKLESS_READERS,
+				 ff_reader_names },
+			       H,
+			       { "page", 1 << FF_MAX_ORDER, NULL },
+			       { "point", FF_NR_READER_POINTS,
+				 ff_race_point_names },
+			       { "writers", 8, NULL } },
+			     ff_op_race_rep,
+			     "race with writers+1 writer ops: the k-th op "
+			     "after this runs at the reader's k-th pass of "
+			     "the point (retry loops), the rest after it" },
 	[FF_OP_RESERVED] = { "reserved",
 			     0,
 			     { { 0 } },

@@ -10,6 +10,7 @@
  */
 #include "foliofuzz/harness.h"
 #include "foliofuzz/mm.h"
+#include "foliofuzz/race.h"
 #include "foliofuzz/refmodel.h"
 
 const char *const ff_dax_file_names[FF_NR_DAX_FILES] = { "d0", "d1", "d2",
@@ -295,8 +296,9 @@ int ff_op_dax_busy(struct ff_world *w, const struct ff_op *op)
 	if (!f)
 		return -EINVAL;
 	busy = dax_busy_page(f, idx);
-	/* The model takes no pins on DAX pages: nothing may look busy. */
-	if (busy)
+	/* The model takes no pins on DAX pages: nothing may look busy but
+	 * a page a race_in reader holds a reference on (another CPU's). */
+	if (busy && !ff_race_holds(w, page_folio(busy)))
 		ff_fail(I_DAX_STATE, busy,
 			"dax_busy_page: pfn %u busy (refcount %d, mapcount "
 			"%d) with no pin held",

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "foliofuzz/gup.h"
 #include "foliofuzz/harness.h"
 #include "foliofuzz/mm.h"
 #include "foliofuzz/race.h"
@@ -20,50 +21,111 @@
 #include "foliofuzz/snapshot.h"
 
 const char *const ff_reader_names[FF_NR_READERS] = {
-	"snapshot",
-	"kpageflags",
-	"kpagecount",
-	"gup_fast",
+	"snapshot", "kpageflags", "kpagecount", "gup_fast",
+	"spec_get", "mf_get",	  "put_other",
 };
 const char *const ff_race_point_names[FF_NR_RACE_POINTS] = {
-	"after_page", "after_folio", "after_page2",
-	"after_read", "after_type",  "after_tryget",
+	"after_page",	      "after_folio",	      "after_page2",
+	"after_read",	      "after_type",	      "after_tryget",
+	"split_after_unmap",  "split_after_freeze",   "split_tail",
+	"split_before_remap", "migrate_after_unmap",  "migrate_after_freeze",
+	"migrate_after_move", "migrate_before_remap", "free_before_merge",
+	"free_merge",	      "mvma_after_setup",     "mvma_before_finalize",
+	"dax_associate",      "dax_disassociate",     "md_put_dispatch",
 };
 
-/* The race callback the glue's ff_race_point() calls: the writer op runs
- * inside the reader, in the reader's world. */
+/* Reader ops take no part as writers: they are consumed, not run. */
+static bool is_race_op(const struct ff_op *op)
+{
+	return op->code == FF_OP_RACE || op->code == FF_OP_RACE_PFN ||
+	       op->code == FF_OP_PFN_WALK || op->code == FF_OP_RACE_IN ||
+	       op->code == FF_OP_RACE_REP;
+}
+
+/* Saves the max-order window around pfn into w->s0: a folio never
+ * crosses it, and buddy blocks are aligned inside it.  The rest of w->s0
+ * is stale and never read. */
+static void save_window(struct ff_world *w, unsigned long pfn)
+{
+	unsigned long base = pfn & ~((1UL << FF_MAX_ORDER) - 1);
+	unsigned long end = base + (1UL << FF_MAX_ORDER);
+
+	if (!w->s0) {
+		w->s0 = malloc(w->k.nr_memmap * sizeof(*w->s0));
+		if (!w->s0)
+			abort();
+	}
+	if (end > w->k.nr_memmap)
+		end = w->k.nr_memmap;
+	memcpy(&w->s0[base], &w->k.memmap[base], (end - base) * sizeof(*w->s0));
+}
+
+/* The race callback of race / race_rep: the next writer op runs inside
+ * the reader, in the reader's world. */
 static void run_writer(struct ff_world *w)
 {
-	w->race.writer_rc = ff_exec_op(w, w->race.writer);
+	const struct ff_op *op;
+
+	if (w->race.fired > (int)w->race.nr_writers)
+		return;
+	op = &w->race.writers[w->race.fired - 1];
+	/* With several writers, the reader's checks compare against the
+	 * states before and after the last one that ran. */
+	if (w->race.fired > 1 && w->race.reader != FF_READER_GUP_FAST)
+		save_window(w, w->race.pfn);
+	if (!is_race_op(op))
+		w->race.writer_rc = ff_exec_op(w, op);
+}
+
+static void race_reset(struct ff_world *w)
+{
+	w->race.run = NULL;
+	w->race.writers = NULL;
+	w->race.nr_writers = 0;
+	w->race.writer_rc = 0;
+	w->race.times = 0;
+	w->race.passes = 0;
+	w->race.fired = 0;
+	w->race.busy = false;
+	w->race.nr_held = 0;
+	w->race.outcome = 0;
+}
+
+/* Takes the n ops after the running one as writers, one per pass of
+ * point; ff_race_finish() runs those the reader never reached after it. */
+static void race_arm_n(struct ff_world *w, uint8_t point, uint32_t n)
+{
+	race_reset(w);
+	if (w->prog && w->pc + 1 < w->prog->nr) {
+		if (n > w->prog->nr - w->pc - 1)
+			n = (uint32_t)(w->prog->nr - w->pc - 1);
+		w->consumed = n;
+		w->race.writers = &w->prog->ops[w->pc + 1];
+		w->race.nr_writers = n;
+		w->race.run = run_writer;
+		w->race.times = (int)n;
+	}
+	w->race.point = point % FF_NR_READER_POINTS;
 }
 
 void ff_race_arm(struct ff_world *w, uint8_t point)
 {
-	w->race.writer = NULL;
-	w->race.run = NULL;
-	w->race.writer_rc = 0;
-	if (w->prog && w->pc + 1 < w->prog->nr) {
-		const struct ff_op *next = &w->prog->ops[w->pc + 1];
-
-		w->consumed_next = true;
-		/* a reader op cannot be a writer: it is consumed, not run */
-		if (next->code != FF_OP_RACE && next->code != FF_OP_RACE_PFN &&
-		    next->code != FF_OP_PFN_WALK) {
-			w->race.writer = next;
-			w->race.run = run_writer;
-		}
-	}
-	w->race.point = point % FF_NR_RACE_POINTS;
-	w->race.fired = false;
+	race_arm_n(w, point, 1);
 }
 
 void ff_race_finish(struct ff_world *w)
 {
-	/* A writer whose point the reader never passed runs after it. */
-	if (w->race.writer && !w->race.fired && !ff_failed())
-		ff_race_point((enum ff_race_point)w->race.point);
-	w->race.writer = NULL;
+	/* Writers whose pass the reader never reached run after it. */
+	while (w->race.run && w->race.fired < (int)w->race.nr_writers &&
+	       !ff_failed()) {
+		w->race.fired++;
+		run_writer(w);
+	}
+	/* disarmed; passes, fired, outcome and writer_rc stay for the race
+	 * op's result and the state feedback */
 	w->race.run = NULL;
+	w->race.writers = NULL;
+	w->race.nr_writers = 0;
 }
 
 /* ---- states: a page array (S0 copy, or the live memmap) */
@@ -273,6 +335,9 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 	switch (reader) {
 	case FF_READER_SNAPSHOT:
 		snapshot_page(&ps, page);
+		w->race.outcome |= snapshot_page_is_faithful(&ps) ?
+					   FF_RO_FAITHFUL :
+					   FF_RO_TORN;
 		check_snapshot(w, S0, &ps);
 		break;
 	case FF_READER_KPAGEFLAGS:
@@ -300,7 +365,7 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 }
 
 static int race(struct ff_world *w, int reader, unsigned long pfn,
-		uint8_t point)
+		uint8_t point, uint32_t nr_writers)
 {
 	struct page *S0;
 
@@ -308,28 +373,13 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 		return FF_UNSUPPORTED;
 	if (pfn >= w->k.nr_memmap)
 		return -EINVAL;
-	/*
-	 * S0 needs only the max-order window around pfn: a folio never
-	 * crosses it, and buddy blocks are aligned inside it.  The rest of
-	 * w->s0 is stale and never read.  GUP-fast's check reads only the
-	 * state after the call.
-	 */
-	if (!w->s0) {
-		w->s0 = malloc(w->k.nr_memmap * sizeof(*S0));
-		if (!w->s0)
-			abort();
-	}
+	/* GUP-fast's check reads only the state after the call. */
+	if (reader != FF_READER_GUP_FAST)
+		save_window(w, pfn);
 	S0 = w->s0;
-	if (reader != FF_READER_GUP_FAST) {
-		unsigned long base = pfn & ~((1UL << FF_MAX_ORDER) - 1);
-		unsigned long end = base + (1UL << FF_MAX_ORDER);
-
-		if (end > w->k.nr_memmap)
-			end = w->k.nr_memmap;
-		memcpy(&S0[base], &w->k.memmap[base],
-		       (end - base) * sizeof(*S0));
-	}
-	ff_race_arm(w, point);
+	race_arm_n(w, point, nr_writers);
+	w->race.reader = reader;
+	w->race.pfn = pfn;
 	ff_world_touch(w, pfn, 1);
 	run_reader(w, reader, pfn, S0);
 	ff_race_finish(w);
@@ -343,12 +393,11 @@ int ff_op_race(struct ff_world *w, const struct ff_op *op)
 	unsigned long pfn;
 
 	if (!o) {
-		w->consumed_next = w->prog && w->pc + 1 < w->prog->nr;
-		w->race.fired = false;
+		w->consumed = w->prog && w->pc + 1 < w->prog->nr;
 		return -ENOENT;
 	}
 	pfn = o->pfn + op->arg[2] % (1UL << o->order);
-	return race(w, op->arg[0] % FF_NR_READERS, pfn, op->arg[3]);
+	return race(w, op->arg[0] % FF_NR_LOCKLESS_READERS, pfn, op->arg[3], 1);
 }
 
 int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op)
@@ -356,7 +405,7 @@ int ff_op_race_pfn(struct ff_world *w, const struct ff_op *op)
 	unsigned long pfn =
 		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->k.nr_memmap;
 
-	return race(w, op->arg[0] % FF_NR_READERS, pfn, op->arg[3]);
+	return race(w, op->arg[0] % FF_NR_LOCKLESS_READERS, pfn, op->arg[3], 1);
 }
 
 /* A compaction / kpageflags-style scan over [start, start + len). */
@@ -365,7 +414,7 @@ int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op)
 	unsigned long start =
 		((unsigned long)op->arg[1] << 8 | op->arg[2]) % w->k.nr_memmap;
 	unsigned long len = op->arg[3] + 1UL;
-	int reader = op->arg[0] % FF_NR_READERS;
+	int reader = op->arg[0] % FF_NR_LOCKLESS_READERS;
 	struct page *S0 = w->k.memmap; /* no writer: the state is fixed */
 
 	if (!((ff_repr_of(w)->readers >> reader) & 1))
@@ -374,4 +423,171 @@ int ff_op_pfn_walk(struct ff_world *w, const struct ff_op *op)
 	     pfn < start + len && pfn < w->k.nr_memmap && !ff_failed(); pfn++)
 		run_reader(w, reader, pfn, S0);
 	return 0;
+}
+
+int ff_op_race_rep(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[1]);
+	uint32_t n = op->arg[4] + 1U;
+	unsigned long pfn;
+
+	if (!o) {
+		if (w->prog && w->pc + 1 < w->prog->nr)
+			w->consumed =
+				(uint32_t)(n < w->prog->nr - w->pc - 1 ?
+						   n :
+						   w->prog->nr - w->pc - 1);
+		return -ENOENT;
+	}
+	pfn = o->pfn + op->arg[2] % (1UL << o->order);
+	return race(w, op->arg[0] % FF_NR_LOCKLESS_READERS, pfn, op->arg[3], n);
+}
+
+/* ---- race_in: a reader at a writer point */
+
+/*
+ * What a reader that took a reference promises at the moment it took it:
+ * the count it raised was not 0 (a folio frozen by split or migration, or
+ * a free page, is never caught), and the folio it returns owns the page.
+ */
+static void check_got(struct ff_world *w, const char *who, unsigned long pfn,
+		      struct folio *folio, int before)
+{
+	unsigned long fpfn = folio_pfn(folio);
+
+	(void)w;
+	if (before <= 0)
+		ff_fail(I_GUP, &folio->page,
+			"%s on pfn %lu at a writer's race point took a "
+			"reference on the folio at pfn %lu while its count was "
+			"%d (frozen or free)",
+			who, pfn, fpfn, before);
+	else if (PageTail(&folio->page) || pfn < fpfn ||
+		 pfn >= fpfn + (unsigned long)folio_nr_pages(folio))
+		ff_fail(I_GUP, &folio->page,
+			"%s on pfn %lu at a writer's race point returned the "
+			"folio at pfn %lu, which does not own it",
+			who, pfn, fpfn);
+}
+
+bool ff_race_holds(const struct ff_world *w, const struct folio *folio)
+{
+	for (int i = 0; i < w->race.nr_held; i++)
+		if (w->race.held[i] == folio)
+			return true;
+	return false;
+}
+
+/* A reference a reader holds until the writer returns. */
+static void hold(struct ff_world *w, struct folio *folio)
+{
+	ff_world_touch(w, folio_pfn(folio), 1);
+	if (w->race.nr_held <
+	    (int)(sizeof(w->race.held) / sizeof(w->race.held[0])))
+		w->race.held[w->race.nr_held++] = folio;
+	else
+		folio_put(folio);
+}
+
+/* The race callback of race_in: the reader runs on w->race.pfn in the
+ * writer's half-done state, which does not change while it runs. */
+static void reader_at_point(struct ff_world *w)
+{
+	unsigned long pfn = w->race.pfn;
+	struct page *page = pfn_to_page(pfn);
+	int before = folio_ref_count(page_folio(page));
+	struct folio *folio = NULL;
+	const char *who;
+
+	ff_world_touch(w, pfn, 1);
+	switch (w->race.reader) {
+	case FF_READER_GUP_FAST:
+		if (ff_repr_of(w) != &ff_repr_page) { /* its own check */
+			ff_repr_of(w)->gup_check(w, pfn);
+			return;
+		}
+		who = "GUP-fast";
+		folio = try_grab_folio_fast(page, 1);
+		break;
+	case FF_READER_SPEC_GET:
+		who = "a speculative page-cache lookup";
+		folio = filemap_get_entry_of(page);
+		break;
+	case FF_READER_MF_GET:
+		who = "memory_failure's get_hwpoison_page";
+		get_hwpoison_page(page, &folio);
+		break;
+	case FF_READER_PUT_OTHER: /* drop the reference taken at arming */
+		if (w->race.nr_held) {
+			folio = w->race.held[--w->race.nr_held];
+			ff_world_touch(w, folio_pfn(folio), 1);
+			folio_put(folio);
+		}
+		return;
+	default: /* the lockless readers: S0 is the state as it is */
+		run_reader(w, w->race.reader, pfn, w->k.memmap);
+		return;
+	}
+	if (!folio) {
+		w->race.outcome |= FF_RO_MISSED;
+		return;
+	}
+	w->race.outcome |= FF_RO_GOT;
+	check_got(w, who, pfn, folio, before);
+	hold(w, folio);
+}
+
+/*
+ * race_in reader h page point times: the op after this one is the writer;
+ * when it passes point, the reader runs on the page (at the first `times`
+ * passes; times 7 = every pass).  References readers take are held until
+ * the writer returns, then dropped; put_other takes its reference now and
+ * drops it at the point.  With no live object, page names a pfn of the
+ * world's DAX region (the dax target has no objects).
+ */
+int ff_op_race_in(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[1]);
+	int reader = op->arg[0] % FF_NR_READERS;
+	const struct ff_op *writer = NULL;
+	unsigned long pfn;
+	int rc = 0;
+
+	if (!((ff_repr_of(w)->readers >> reader) & 1))
+		return FF_UNSUPPORTED;
+	if (o)
+		pfn = o->pfn + op->arg[2] % (1UL << o->order);
+	else if (w->k.cfg.nr_dax)
+		pfn = w->k.dax_start + op->arg[2] % w->k.cfg.nr_dax;
+	else
+		return -ENOENT;
+	race_reset(w);
+	if (w->prog && w->pc + 1 < w->prog->nr) {
+		w->consumed = 1;
+		if (!is_race_op(&w->prog->ops[w->pc + 1]))
+			writer = &w->prog->ops[w->pc + 1];
+	}
+	w->race.reader = reader;
+	w->race.pfn = pfn;
+	w->race.point = FF_NR_READER_POINTS + op->arg[3] % FF_NR_WRITER_POINTS;
+	w->race.times = op->arg[4] % 8 == 7 ? 0 : op->arg[4] % 8 + 1;
+	w->race.run = reader_at_point;
+	if (reader == FF_READER_PUT_OTHER) {
+		struct folio *f = page_folio(pfn_to_page(pfn));
+
+		if (ff_repr_of(w) == &ff_repr_page && folio_try_get(f))
+			hold(w, f);
+	}
+	if (writer)
+		rc = ff_exec_op(w, writer);
+	w->race.run = NULL;
+	/* the references readers held across the writer */
+	while (w->race.nr_held && !ff_failed()) {
+		struct folio *f = w->race.held[--w->race.nr_held];
+
+		ff_world_touch(w, folio_pfn(f), 1);
+		folio_put(f);
+	}
+	w->race.writer_rc = rc;
+	return rc;
 }

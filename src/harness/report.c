@@ -258,7 +258,7 @@ void ff_report(FILE *f, struct ff_world *after, struct ff_world *before,
 	}
 	fprintf(f, "---- trace up to the failing step ----\n");
 	/* a failing race op shows its writer too */
-	ff_trace_print(f, prog, step + 1 + (after->consumed_next ? 1 : 0));
+	ff_trace_print(f, prog, step + 1 + after->consumed);
 	if (before) {
 		fprintf(f, "---- before the step (pfn %ld) ----\n",
 			after->fail.pfn);

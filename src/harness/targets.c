@@ -20,16 +20,15 @@
 _Static_assert(FF_OP_RESERVED < FF_OPS_SLOTS, "target ops: no slot left");
 
 static const uint8_t dax_ops[] = {
-	FF_OP_DAX_FAULT,
-	FF_OP_DAX_UNMAP,
-	FF_OP_DAX_TRUNCATE,
-	FF_OP_DAX_BUSY,
+	FF_OP_DAX_FAULT, FF_OP_DAX_UNMAP, FF_OP_DAX_TRUNCATE,
+	FF_OP_DAX_BUSY,	 FF_OP_RACE_IN,
 };
 
 static const uint8_t devmem_ops[] = {
 	FF_OP_ALLOC,	   FF_OP_GET,	    FF_OP_PUT,	      FF_OP_FREE,
 	FF_OP_MAP,	   FF_OP_UNMAP,	    FF_OP_MIGRATE,    FF_OP_DEV_ALLOC,
 	FF_OP_DEV_MIGRATE, FF_OP_DEV_FAULT, FF_OP_DEV_INSERT, FF_OP_DEV_UNMAP,
+	FF_OP_RACE_IN,
 };
 
 #define DAX_SLOTS 8
@@ -41,9 +40,10 @@ _Static_assert(sizeof(devmem_ops) < DEVMEM_SLOTS,
 
 /* race appears twice: it weights the op this target is about. */
 static const uint8_t snapshot_ops[] = {
-	FF_OP_ALLOC, FF_OP_GET,	  FF_OP_PUT,	  FF_OP_FREE,
-	FF_OP_MAP,   FF_OP_UNMAP, FF_OP_SPLIT,	  FF_OP_MIGRATE,
-	FF_OP_RACE,  FF_OP_RACE,  FF_OP_RACE_PFN, FF_OP_PFN_WALK,
+	FF_OP_ALLOC,   FF_OP_GET,      FF_OP_PUT,      FF_OP_FREE,
+	FF_OP_MAP,     FF_OP_UNMAP,    FF_OP_SPLIT,    FF_OP_MIGRATE,
+	FF_OP_RACE,    FF_OP_RACE,     FF_OP_RACE_PFN, FF_OP_PFN_WALK,
+	FF_OP_RACE_IN, FF_OP_RACE_REP,
 };
 
 #define SNAPSHOT_SLOTS 16
@@ -54,7 +54,7 @@ _Static_assert(sizeof(snapshot_ops) < SNAPSHOT_SLOTS,
 static const uint8_t memdesc_ops[] = {
 	FF_OP_ALLOC, FF_OP_GET,	     FF_OP_PUT,	     FF_OP_FREE,
 	FF_OP_MAP,   FF_OP_UNMAP,    FF_OP_SET_TYPE, FF_OP_CLEAR_TYPE,
-	FF_OP_RACE,  FF_OP_RACE_PFN, FF_OP_PFN_WALK,
+	FF_OP_RACE,  FF_OP_RACE_PFN, FF_OP_PFN_WALK, FF_OP_RACE_IN,
 };
 
 #define MEMDESC_SLOTS 16

@@ -49,6 +49,7 @@ static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
 		struct page *new_head = folio_page(folio, i);
 		struct folio *new_folio = (struct folio *)new_head;
 
+		ff_race_point(RP_SPLIT_TAIL);
 		VM_BUG_ON_PAGE(new_head->_mapcount != -1, new_head, I_SPLIT,
 			       "split: page %lu still mapped (mapcount %d)", i,
 			       new_head->_mapcount + 1);
@@ -107,12 +108,14 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 
 	/* unmap_folio() */
 	try_to_migrate(folio, true);
+	ff_race_point(RP_SPLIT_AFTER_UNMAP);
 	VM_BUG_ON_FOLIO(folio_mapped(folio), folio, I_SPLIT,
 			"folio still mapped after unmap_folio");
 	if (!folio_ref_freeze(folio, 1 + extra_pins)) {
 		remove_migration_ptes(folio, folio);
 		return -EAGAIN;
 	}
+	ff_race_point(RP_SPLIT_AFTER_FREEZE);
 
 	__split_folio_to_order(folio, old_order, new_order);
 	ff_touch(pfn, nr);
@@ -130,6 +133,7 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 		folio,
 		1 + (folio_test_anon(folio) ? 0 : (int)folio_nr_pages(folio)));
 
+	ff_race_point(RP_SPLIT_BEFORE_REMAP);
 	/* remap_page() */
 	for (unsigned long i = 0; i < nr; i += 1UL << new_order) {
 		struct folio *f = (struct folio *)pfn_to_page(pfn + i);

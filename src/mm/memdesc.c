@@ -239,6 +239,7 @@ void md_put_page(struct page *page)
 	FF_FUNC();
 	memdesc_t md = memdesc_read(page);
 
+	ff_race_point(RP_MD_PUT_DISPATCH);
 	if (memdesc_is_folio(md)) {
 		md_folio_put(memdesc_ptr(md));
 	} else if (memdesc_type(md) == MD_TYPE_SLAB ||

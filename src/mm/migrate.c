@@ -39,16 +39,19 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 		if (folio_test_large_rmappable(src)) {
 			if (!folio_ref_freeze(src, expected))
 				return -EAGAIN;
+			ff_race_point(RP_MIGRATE_AFTER_FREEZE);
 			folio_ref_unfreeze(src, expected);
 		}
 		dst->index = src->index;
 		dst->mapping = src->mapping;
 		if (folio_test_swapbacked(src))
 			folio_set_swapbacked(dst);
+		ff_race_point(RP_MIGRATE_AFTER_MOVE);
 		return 0;
 	}
 	if (!folio_ref_freeze(src, expected))
 		return -EAGAIN;
+	ff_race_point(RP_MIGRATE_AFTER_FREEZE);
 	dst->index = src->index;
 	dst->mapping = src->mapping;
 	folio_ref_add(dst, (int)nr);
@@ -59,6 +62,7 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 		folio_set_dirty(dst);
 	}
 	folio_ref_unfreeze(src, expected - (int)nr);
+	ff_race_point(RP_MIGRATE_AFTER_MOVE);
 	return 0;
 }
 
@@ -150,6 +154,7 @@ int migrate_pages_one(struct folio *src, struct folio **dstp)
 				"mapped anon folio without anon_vma");
 		try_to_migrate(src, false);
 	}
+	ff_race_point(RP_MIGRATE_AFTER_UNMAP);
 	rc = move_to_new_folio(dst, src);
 	if (rc) {
 		if (was_mapped)
@@ -158,6 +163,7 @@ int migrate_pages_one(struct folio *src, struct folio **dstp)
 		folio_put(dst);
 		return rc;
 	}
+	ff_race_point(RP_MIGRATE_BEFORE_REMAP);
 	if (was_mapped)
 		remove_migration_ptes(src, dst);
 	folio_unlock(dst);

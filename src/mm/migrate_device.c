@@ -111,6 +111,7 @@ void migrate_vma_pages(struct migrate_vma *args)
 	struct folio *src, *dst;
 	int extra;
 
+	ff_race_point(RP_MVMA_AFTER_SETUP);
 	if (!args->migrate)
 		return;
 	if (!args->dst_page) {
@@ -141,6 +142,7 @@ void migrate_vma_finalize(struct migrate_vma *args)
 	FF_FUNC();
 	struct folio *src, *dst, *newf;
 
+	ff_race_point(RP_MVMA_BEFORE_FINALIZE);
 	if (!args->src_page) {
 		if (args->dst_page) {
 			dst = page_folio(args->dst_page);

@@ -88,6 +88,7 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 		buddy = pfn_to_page(buddy_pfn);
 		if (!page_is_buddy(buddy, order))
 			break;
+		ff_race_point(RP_FREE_MERGE);
 		del_page_from_free_list(buddy, order);
 		ff_touch(buddy_pfn, 1);
 		pfn &= buddy_pfn;
@@ -302,6 +303,7 @@ void free_frozen_pages(struct page *page, unsigned int order)
 	ff_touch(pfn, 1UL << order);
 	if (!free_pages_prepare(page, order))
 		return; /* leaked, as after bad_page() */
+	ff_race_point(RP_FREE_BEFORE_MERGE);
 	__free_one_page(page, pfn, order);
 }
 

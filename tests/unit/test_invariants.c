@@ -63,8 +63,7 @@ static struct ff_world *world_with(const char *trace, uint64_t bugs,
 			       i + 1, ff_step_name(s), w->fail.inv);
 			failed++;
 		}
-		if (w->consumed_next)
-			i++;
+		i += w->consumed;
 	}
 	w->prog = NULL;
 	if (setup) {

@@ -64,10 +64,13 @@ static const struct pin pins[] = {
 	{ "ops", 19, "race" },
 	{ "ops", 20, "race_pfn" },
 	{ "ops", 21, "pfn_walk" },
+	{ "ops", 22, "race_in" },
+	{ "ops", 23, "race_rep" },
 	{ "dax", 0, "dax_fault" },
 	{ "dax", 1, "dax_unmap" },
 	{ "dax", 2, "dax_truncate" },
 	{ "dax", 3, "dax_busy" },
+	{ "dax", 4, "race_in" },
 	{ "devmem", 0, "alloc" },
 	{ "devmem", 1, "get" },
 	{ "devmem", 2, "put" },
@@ -80,6 +83,7 @@ static const struct pin pins[] = {
 	{ "devmem", 9, "dev_fault" },
 	{ "devmem", 10, "dev_insert" },
 	{ "devmem", 11, "dev_unmap" },
+	{ "devmem", 12, "race_in" },
 	{ "snapshot", 0, "alloc" },
 	{ "snapshot", 1, "get" },
 	{ "snapshot", 2, "put" },
@@ -92,6 +96,8 @@ static const struct pin pins[] = {
 	{ "snapshot", 9, "race" }, /* the weight: race fills two slots */
 	{ "snapshot", 10, "race_pfn" },
 	{ "snapshot", 11, "pfn_walk" },
+	{ "snapshot", 12, "race_in" },
+	{ "snapshot", 13, "race_rep" },
 	{ "memdesc", 0, "alloc" },
 	{ "memdesc", 1, "get" },
 	{ "memdesc", 2, "put" },
@@ -103,6 +109,7 @@ static const struct pin pins[] = {
 	{ "memdesc", 8, "race" },
 	{ "memdesc", 9, "race_pfn" },
 	{ "memdesc", 10, "pfn_walk" },
+	{ "memdesc", 11, "race_in" },
 };
 #define NR_PINS (sizeof(pins) / sizeof(pins[0]))
 

@@ -50,12 +50,11 @@ static bool run(const struct ff_config *cfg, const struct ff_prog *prog,
 	for (size_t k = 0; k < prog->nr && !ff_failed(); k++) {
 		w->prog = prog;
 		w->pc = k;
-		w->consumed_next = false;
+		w->consumed = 0;
 		ff_exec_step(w, &prog->ops[k], check);
 		if (check && (k + 1) % cfg->sweep_every == 0 && !ff_failed())
 			ff_check_sweep(w);
-		if (w->consumed_next)
-			k++;
+		k += w->consumed;
 	}
 	if (!ff_failed())
 		ff_world_teardown(w, check);
