@@ -121,6 +121,19 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 				pfn, folio->share);
 		return;
 	}
+	if (!ok && r->dax == FF_DAX_SINGLE && !folio->mapping &&
+	    folio->share == r->dax_n + 1UL) {
+		/* The same finding one association later (several writers in
+		 * one step, race_rep, skip the check in between): the stale
+		 * share made the new association take the shared path. */
+		ff_fail_finding(I_DAX_STATE, F_DAX_STALE_SHARE, p,
+				"DAX pfn %lu: a single association at index "
+				"%u became shared (share %lu): the stale index "
+				"left by the last disassociation counted as a "
+				"share",
+				pfn, r->dax_n, folio->share);
+		return;
+	}
 	if (!ok) {
 		static const char *const names[] = { "unassociated", "single",
 						     "shared" };

@@ -32,7 +32,9 @@ struct folio *try_grab_folio_fast(struct page *page, int refs)
 			folio->_refcount);
 		return NULL;
 	}
-	if (!folio_ref_try_add(folio, refs))
+	if (ff_bug_on(gup_get_not_tryget))
+		folio->_refcount += refs;
+	else if (!folio_ref_try_add(folio, refs))
 		return NULL;
 	ff_race_point(RP_GUP_AFTER_TRYGET);
 	if (!ff_bug_on(gup_no_recheck) && page_folio(page) != folio) {

@@ -111,7 +111,9 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 	ff_race_point(RP_SPLIT_AFTER_UNMAP);
 	VM_BUG_ON_FOLIO(folio_mapped(folio), folio, I_SPLIT,
 			"folio still mapped after unmap_folio");
-	if (!folio_ref_freeze(folio, 1 + extra_pins)) {
+	if (ff_bug_on(split_count_not_freeze) ?
+		    folio_ref_count(folio) != 1 + extra_pins :
+		    !folio_ref_freeze(folio, 1 + extra_pins)) {
 		remove_migration_ptes(folio, folio);
 		return -EAGAIN;
 	}
@@ -129,6 +131,8 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 						   (int)folio_nr_pages(f) :
 						   0));
 	}
+	if (ff_bug_on(split_count_not_freeze)) /* page_ref_set, not frozen */
+		folio->_refcount = 0;
 	folio_ref_unfreeze(
 		folio,
 		1 + (folio_test_anon(folio) ? 0 : (int)folio_nr_pages(folio)));

@@ -49,7 +49,9 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 		ff_race_point(RP_MIGRATE_AFTER_MOVE);
 		return 0;
 	}
-	if (!folio_ref_freeze(src, expected))
+	if (ff_bug_on(migrate_check_not_freeze) ?
+		    folio_ref_count(src) != expected :
+		    !folio_ref_freeze(src, expected))
 		return -EAGAIN;
 	ff_race_point(RP_MIGRATE_AFTER_FREEZE);
 	dst->index = src->index;
@@ -61,6 +63,8 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 		folio_clear_dirty(src);
 		folio_set_dirty(dst);
 	}
+	if (ff_bug_on(migrate_check_not_freeze)) /* page_ref_set */
+		src->_refcount = 0;
 	folio_ref_unfreeze(src, expected - (int)nr);
 	ff_race_point(RP_MIGRATE_AFTER_MOVE);
 	return 0;
