@@ -5,6 +5,9 @@
  * dax_disassociate_entry() -> dax_folio_put(), dax_folio_is_shared(),
  * dax_busy_page().  Pages are 0-based refcounted: each PTE holds a real
  * reference and mapcount.  Entries are order 0 (no PMD DAX entries).
+ * dax_insert_entry() re-associates on every fault of a shared (reflinked)
+ * extent, as the kernel has since reflink support (v6.0): the old
+ * association is dropped and the new one added, even for the same entry.
  *
  * Knobs: dax_shared_aliases_anon brings back PAGE_MAPPING_DAX_SHARED (0x1,
  * which is FOLIO_MAPPING_ANON) for shared pages; dax_make_shared_cond uses
@@ -91,13 +94,23 @@ static void dax_associate_entry(struct folio *folio,
 	}
 }
 
+/*
+ * dax_insert_entry(): a fault installs the entry.  An existing entry of an
+ * unshared extent is kept; on a shared extent (the iomap says
+ * IOMAP_F_SHARED) the old entry is disassociated (not a truncation) and
+ * the new one associated, whether or not it is the same.
+ */
 int dax_insert_entry(struct ff_dax_file *f, unsigned long index)
 {
 	FF_FUNC();
 	struct folio *folio = pfn_folio(f->pfn[index]);
 
+	if (f->entry[index] && !f->shared[index])
+		return 0;
 	ff_race_point(RP_DAX_ASSOCIATE);
 	FF_KSHIM_SWAP(dax_insert, f, index); /* pick dax: the tree's fs/dax.c */
+	if (f->entry[index])
+		dax_folio_put(folio); /* dax_disassociate_entry(.., false) */
 	dax_associate_entry(folio, &f->as, index, f->shared[index]);
 	f->entry[index] = 1;
 	ff_touch(f->pfn[index], 1);

@@ -209,6 +209,12 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 	if (!f->entry[idx]) {
 		dax_insert_entry(f, idx);
 		ref_dax_associate(w, pfn, op->arg[0] % FF_NR_DAX_FILES, idx);
+	} else if (f->shared[idx]) {
+		/* re-associated: dropped and added again (a page shared once
+		 * more becomes single again) */
+		dax_insert_entry(f, idx);
+		ref_dax_disassociate(w, pfn);
+		ref_dax_associate(w, pfn, op->arg[0] % FF_NR_DAX_FILES, idx);
 	}
 	/* dax_fault_iter -> vmf_insert_page_mkwrite, with a real reference */
 	folio = pfn_folio(pfn);

@@ -51,6 +51,12 @@ int ks_dax_insert(struct ff_dax_file *f, unsigned long index)
 {
 	struct vm_area_struct vma = { .vm_start = 0, .vm_pgoff = 0 };
 
+	/* the re-association of a shared extent (dax_insert_entry) */
+	if (f->entry[index]) {
+		KS_RAN(dax_disassociate_entry);
+		ks_dax_disassociate_entry(entry_of(f->pfn[index]), &f->as,
+					  false);
+	}
 	KS_RAN(dax_associate_entry);
 	ks_dax_associate_entry(entry_of(f->pfn[index]), &f->as, &vma,
 			       index << PAGE_SHIFT, f->shared[index]);
