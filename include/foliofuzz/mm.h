@@ -63,6 +63,11 @@ static inline int folio_ref_count(const struct folio *folio)
 {
 	return folio->_refcount;
 }
+/* page_count(): the count of the folio the page belongs to. */
+static inline int page_count(const struct page *page)
+{
+	return folio_ref_count(page_folio(page));
+}
 static inline void set_page_count(struct page *page, int v)
 {
 	page->_refcount = v;

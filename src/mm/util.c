@@ -47,7 +47,7 @@ static void set_ps_flags(struct page_snapshot *ps, const struct folio *folio,
 
 	if (PageBuddy(page))
 		ps->flags |= PAGE_SNAPSHOT_PG_BUDDY;
-	else if (page_ref_count(page) == 0 && is_free_buddy_page(page))
+	else if (page_count(page) == 0 && is_free_buddy_page(page))
 		ps->flags |= PAGE_SNAPSHOT_PG_BUDDY;
 	/* folio_test_idle(folio): folio may be a wild head (knob
 	 * snapshot_live_head) that x86 would read unaligned; read the same

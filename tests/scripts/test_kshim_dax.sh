@@ -6,7 +6,8 @@
 #     and the release; without it the run passes, naming the expected
 #     difference EXP_DAX_SHARED_ANON;
 #   negative: a trace of unshared extents only is clean, and so is the
-#     reflinked trace when the model runs (--model) in the same binary.
+#     reflinked trace when the model, with fix_dax_stale_share, runs
+#     (--model) in the same binary.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 . tests/scripts/testlib.sh
@@ -24,8 +25,11 @@ for t in corpus/dax/02_reflink_pair.trace corpus/dax/03_reflink_three_mappings.t
 	expect_out "expected difference: EXP_DAX_SHARED_ANON \(Linux 6\.12\.\.6\.15, pick dax\)" "$t: names the expected difference"
 	expect_out "PAGE_MAPPING_DAX_SHARED mapping flag" "$t: and its upstream fix"
 	expect_line "summary: result=expected inv=I_DAX_ANON step=1 op=dax_fault finding=EXP_DAX_SHARED_ANON" "$t: summary"
-	expect_rc 0 "$t on the model" "$ff" run --model --no-suppress "$t"
-	expect_out "all invariants held" "$t: the model is clean"
+	# the model re-faults reflinked extents as v6.15+ does, which trips
+	# its known finding F_DAX_STALE_SHARE (docs/findings.md); with its
+	# fix the model is clean
+	expect_rc 0 "$t on the model" "$ff" run --model --no-suppress --bugs=fix_dax_stale_share "$t"
+	expect_out "all invariants held" "$t: the fixed model is clean"
 done
 
 t=tests/data/kshim/dax_unshared.trace
