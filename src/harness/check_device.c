@@ -121,17 +121,21 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 				pfn, folio->share);
 		return;
 	}
-	if (!ok && r->dax == FF_DAX_SINGLE && !folio->mapping &&
-	    folio->share == r->dax_n + 1UL) {
-		/* The same finding one association later (several writers in
-		 * one step, race_rep, skip the check in between): the stale
-		 * share made the new association take the shared path. */
+	if (!ok && !folio->mapping &&
+	    folio->share > (r->dax == FF_DAX_SHARED ? r->dax_n :
+			    r->dax == FF_DAX_SINGLE ? 1UL :
+						      0UL)) {
+		/* The same finding later on (several writers in one step,
+		 * race_rep, skip the check in between): a stale index was
+		 * counted as shares, so share is above the associations. */
 		ff_fail_finding(I_DAX_STATE, F_DAX_STALE_SHARE, p,
-				"DAX pfn %lu: a single association at index "
-				"%u became shared (share %lu): the stale index "
-				"left by the last disassociation counted as a "
-				"share",
-				pfn, r->dax_n, folio->share);
+				"DAX pfn %lu: share %lu with mapping NULL, "
+				"above the %u association(s) the page has: a "
+				"stale index was counted as shares",
+				pfn, folio->share,
+				r->dax == FF_DAX_NONE	? 0U :
+				r->dax == FF_DAX_SINGLE ? 1U :
+							  r->dax_n);
 		return;
 	}
 	if (!ok) {
