@@ -10,7 +10,10 @@
  * the core sources; only the afl_custom_* entry points are exported.
  *
  * FOLIOFUZZ_TARGET (default "ops") names the target whose encoding the
- * inputs are in; an unknown name fails afl_custom_init (afl-fuzz stops).
+ * inputs are in; an unknown name fails afl_custom_init: it says so and
+ * returns NULL.  Newer AFL++ stops there; 4.04c (Debian 12) ignores the
+ * NULL and calls the other entry points with it, so each of them takes a
+ * NULL state as "no mutator" (afl_custom_fuzz skips: returns 0).
  * Each afl_custom_fuzz call is ff_mutate on a copy of the input or, one
  * time in four when afl-fuzz gives a second input, ff_crossover of the
  * two (falling back to ff_mutate when nothing fits).  Every output is a
@@ -92,13 +95,15 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t buf_size,
 		       size_t max_size)
 {
 	struct ff_afl_mutator *m = data;
-	uint64_t r = next(&m->rng);
-	unsigned int seed = (unsigned int)(r >> 32);
+	uint64_t r;
+	unsigned int seed;
 	size_t n = 0, len;
 
 	*out_buf = buf; /* never NULL, even when skipping (AFL++ checks) */
-	if (!max_size)
+	if (!m || !max_size)
 		return 0;
+	r = next(&m->rng);
+	seed = (unsigned int)(r >> 32);
 	if (m->cap < max_size) {
 		uint8_t *b = realloc(m->buf, max_size);
 
@@ -128,7 +133,9 @@ const char *afl_custom_describe(void *data, size_t max_description_len)
 {
 	struct ff_afl_mutator *m = data;
 
-	return strlen(m->what) <= max_description_len ? m->what : "";
+	if (!m || strlen(m->what) > max_description_len)
+		return "";
+	return m->what;
 }
 
 void afl_custom_deinit(void *data)

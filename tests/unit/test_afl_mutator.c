@@ -214,6 +214,17 @@ int main(int argc, char **argv)
 	}
 	setenv("FOLIOFUZZ_TARGET", "no_such_target", 1);
 	CHECK(init(NULL, 1) == NULL, "unknown target: init did not fail");
+	{ /* AFL++ 4.04c goes on with the NULL: every entry point takes it */
+		uint8_t in[4] = { 1, 2, 3, 4 }, *out = NULL;
+
+		CHECK(fuzz(NULL, in, sizeof(in), &out, in, sizeof(in), 64) ==
+				      0 &&
+			      out == in,
+		      "NULL state: fuzz did not skip");
+		CHECK(strcmp(describe(NULL, 64), "") == 0,
+		      "NULL state: describe");
+		deinit(NULL);
+	}
 out:
 	dlclose(lib);
 	printf("test_afl_mutator: %u passed, %u failed\n", nr_passed,
