@@ -5,7 +5,8 @@
  * no dictionary, no replay driver): it is the baseline of docs/design.md §22's
  * harness efficiency, a target's exec/s divided by this one's under the
  * same engine, flags and inputs (scripts/bench.sh).  Built as fuzz_null
- * with the flags of the other libFuzzer targets (FF_LIBFUZZER=ON).
+ * with the flags of the other libFuzzer targets (FF_LIBFUZZER=ON), and as
+ * fuzz_null_afl with those of fuzz_T_afl (FF_AFL=ON).
  */
 #include "fuzz.h"
 

@@ -26,6 +26,13 @@
 #               FOLIOFUZZ_NO_SUPPRESS is set (docs/kshim.md).  libFuzzer
 #               only; the default work dir is work/TARGET-kshim-RELEASE.
 #
+# AFL++ also runs foliofuzz's op-level mutator (src/harness/mutate.c) as a
+# custom mutator, build/afl/lib/libff_afl_mutator.so (fuzz/afl_mutator.c),
+# beside its own havoc and splice: AFL_CUSTOM_MUTATOR_LIBRARY and
+# FOLIOFUZZ_TARGET=TARGET are set for afl-fuzz.  FOLIOFUZZ_MUTATOR=0 in the
+# environment runs AFL++'s mutations alone.  (libFuzzer's op-level mutator
+# is off unless FOLIOFUZZ_MUTATOR=1: fuzz/fuzz.h.)
+#
 # The work dir keeps everything and a second run resumes from it:
 #   corpus/         libFuzzer corpus (AFL++: sync/*/queue)
 #   crashes/        every crash input the moment the engine saves it, then
@@ -158,9 +165,18 @@ lf_cmd() {
 	printf '%s\0' "${cmd[@]}"
 }
 
+# AFL++'s custom mutator: the op-level one unless FOLIOFUZZ_MUTATOR=0.
+afl_mutator=
+if [ "$engine" = afl ] && [ "${FOLIOFUZZ_MUTATOR:-}" != 0 ]; then
+	afl_mutator=$PWD/build/afl/lib/libff_afl_mutator.so
+fi
+
 afl_cmd() { # NAME ROLE: ROLE is -M or -S
 	# -V: AFL++ stops on its own at the time limit, even as an orphan
-	local o cmd=(afl-fuzz "$2" "$1" -i "$seeds" -o "$sync" -m none -V "$secs")
+	local o cmd=()
+	[ -n "$afl_mutator" ] && cmd+=(env AFL_CUSTOM_MUTATOR_LIBRARY="$afl_mutator"
+		FOLIOFUZZ_TARGET="$target")
+	cmd+=(afl-fuzz "$2" "$1" -i "$seeds" -o "$sync" -m none -V "$secs")
 	[ -f "$dict" ] && cmd+=(-x "$dict")
 	for o in "${opts[@]}"; do
 		case $o in
@@ -217,7 +233,7 @@ stopped_early() {
 
 if [ "$engine" = afl ]; then
 	ff_need afl-fuzz afl++
-	ff_build afl "fuzz_${target}_afl" "corpus_$target"
+	ff_build afl "fuzz_${target}_afl" "corpus_$target" ff_afl_mutator
 	ff_build asan foliofuzz "fuzz_${target}_replay"
 else
 	# the seeds are encoded by the asan build, kshim or not
@@ -490,7 +506,9 @@ else
 	export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 		AFL_NO_AFFINITY=1 AFL_AUTORESUME=1 AFL_NO_UI=1
 	mkdir -p "$sync"
-	ff_say "$target: AFL++, $jobs instance(s), $secs s, sync dir $sync${bugs:+, bugs=$bugs}"
+	mut="op-level custom mutator"
+	[ -n "$afl_mutator" ] || mut="no custom mutator (FOLIOFUZZ_MUTATOR=0)"
+	ff_say "$target: AFL++, $jobs instance(s), $secs s, sync dir $sync${bugs:+, bugs=$bugs}, $mut"
 	for n in $(instances); do
 		role=-S
 		[ "$n" = main ] && role=-M
