@@ -108,6 +108,8 @@ struct ff_world {
 		const struct ff_op *writer;
 		int point;
 		bool fired;
+		bool late; /* the reader never passed point: the writer
+			    * ran after it (ff_race_finish) */
 		int writer_rc;
 	} race;
 	struct page *s0;	    /* race ops: the state before the reader */

@@ -55,11 +55,13 @@ void ff_race_arm(struct ff_world *w, uint8_t point)
 	}
 	w->race.point = point % FF_NR_RACE_POINTS;
 	w->race.fired = false;
+	w->race.late = false;
 }
 
 void ff_race_finish(struct ff_world *w)
 {
 	/* A writer whose point the reader never passed runs after it. */
+	w->race.late = w->race.writer && !w->race.fired;
 	if (w->race.writer && !w->race.fired && !ff_failed())
 		ff_race_point((enum ff_race_point)w->race.point);
 	w->race.writer = NULL;
