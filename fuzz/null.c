@@ -7,6 +7,7 @@
  * same engine, flags and inputs (scripts/bench.sh).  Built as fuzz_null
  * with the flags of the other libFuzzer targets (FF_LIBFUZZER=ON).
  */
+#define FF_FUZZ_NO_FEEDBACK /* no program, no state: no counters */
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
