@@ -63,7 +63,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
  * coverage map itself, indices 1 .. __afl_map_size-1 (shared with the
  * edges).  The replay driver has no engine and no hook.  On by default;
  * FOLIOFUZZ_STATE_FEEDBACK=0 turns it off (for comparison).  A target
- * that runs no program defines FF_FUZZ_NO_FEEDBACK (null.c).
+ * that runs no program defines FF_FUZZ_NO_FEEDBACK (null.c).  The hook
+ * itself is kept out of the edge coverage (FF_NO_COVERAGE).
  */
 #define FF_FEEDBACK_SLOTS 8192
 
@@ -71,8 +72,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 __attribute__((used, section("__libfuzzer_extra_counters"))) static uint8_t
 	ff_feedback_counters[FF_FEEDBACK_SLOTS];
 
-static void ff_feedback_step(void *ctx, struct ff_world *w,
-			     const struct ff_op *op, struct ff_step s)
+static FF_NO_COVERAGE void ff_feedback_step(void *ctx, struct ff_world *w,
+					    const struct ff_op *op,
+					    struct ff_step s)
 {
 	uint32_t f[FF_STATE_FEATURES];
 	size_t n = ff_state_features(w, op, s, f);
@@ -90,8 +92,9 @@ static void ff_feedback_step(void *ctx, struct ff_world *w,
 extern unsigned char *__afl_area_ptr; /* AFL++ runtime (afl-compiler-rt) */
 extern unsigned int __afl_map_size;
 
-static void ff_feedback_step(void *ctx, struct ff_world *w,
-			     const struct ff_op *op, struct ff_step s)
+static FF_NO_COVERAGE void ff_feedback_step(void *ctx, struct ff_world *w,
+					    const struct ff_op *op,
+					    struct ff_step s)
 {
 	uint32_t f[FF_STATE_FEATURES];
 	size_t n = ff_state_features(w, op, s, f);
