@@ -70,6 +70,8 @@ static unsigned int f_shared(const struct feat_in *in)
 		return 0;
 	if (o->pmd_maps > 1 || (o->pmd_maps && o->pte_maps))
 		return 1;
+	if (o->pte_maps < 2) /* no page can be mapped twice */
+		return 0;
 	for (long i = 0; i < ff_obj_nr(o); i++)
 		if (in->w->ref[o->pfn + i].mapcount > 1)
 			return 1;
@@ -140,7 +142,7 @@ _Static_assert(sizeof(features) / sizeof(features[0]) <= FF_STATE_FEATURES,
 static const struct ff_obj *
 touched_obj(struct ff_world *w, const struct ff_op *op, struct ff_step s)
 {
-	const struct ff_op_desc *d = &ff_op_table[op->code];
+	static int8_t harg[FF_NR_OPS]; /* 1 + the "h" argument, or -1 */
 	long i;
 
 	switch (op->code) {
@@ -156,18 +158,25 @@ touched_obj(struct ff_world *w, const struct ff_op *op, struct ff_step s)
 				   w->k.nr_memmap);
 		return i < 0 ? NULL : &w->objs[i];
 	}
-	for (int a = 0; a < d->nargs; a++)
-		if (d->args[a].name && strcmp(d->args[a].name, "h") == 0)
-			return ff_obj_handle(w, op->arg[a]);
-	return NULL;
+	if (!harg[op->code]) {
+		const struct ff_op_desc *d = &ff_op_table[op->code];
+
+		harg[op->code] = -1;
+		for (int a = d->nargs - 1; a >= 0; a--)
+			if (d->args[a].name &&
+			    strcmp(d->args[a].name, "h") == 0)
+				harg[op->code] = (int8_t)(1 + a);
+	}
+	return harg[op->code] > 0 ?
+		       ff_obj_handle(w, op->arg[harg[op->code] - 1]) :
+		       NULL;
 }
 
-/* FNV-1a over the tag and the values, then a final mix. */
+/* One multiply per value (the values are small); avalanche at the end. */
 static uint32_t mix(uint32_t h, unsigned int v)
 {
-	for (int b = 0; b < 4; b++)
-		h = (h ^ ((v >> (8 * b)) & 0xff)) * 16777619u;
-	return h;
+	h = (h ^ v) * 0x9e3779b1u;
+	return h ^ (h >> 15);
 }
 
 size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
@@ -180,7 +189,7 @@ size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
 		return 0;
 	in.o = touched_obj(w, op, s);
 	for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++) {
-		uint32_t h = mix(2166136261u, (unsigned int)f);
+		uint32_t h = mix(0x811c9dc5u, (unsigned int)f);
 
 		if (features[f].when && !features[f].when(&in))
 			continue;
