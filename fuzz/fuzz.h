@@ -53,9 +53,69 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 #include "foliofuzz/bugs.h"
 #include "foliofuzz/harness.h"
 
+/*
+ * State feedback (docs/design.md §20.5): after every step the abstract
+ * state it reached (ff_state_features, src/harness/feedback.c) is hashed
+ * into a coverage map the engine reads beside its edge counters, so a new
+ * abstract state is progress even when no new edge ran.  libFuzzer: a
+ * fixed array of FF_FEEDBACK_SLOTS one-byte counters in section
+ * __libfuzzer_extra_counters (saturating increments).  AFL++: the shared
+ * coverage map itself, indices 1 .. __afl_map_size-1 (shared with the
+ * edges).  The replay driver has no engine and no hook.  On by default;
+ * FOLIOFUZZ_STATE_FEEDBACK=0 turns it off (for comparison).  A target
+ * that runs no program defines FF_FUZZ_NO_FEEDBACK (null.c).  The hook
+ * itself is kept out of the edge coverage (FF_NO_COVERAGE).
+ */
+#define FF_FEEDBACK_SLOTS 8192
+
+#if defined(FF_FUZZ_LIBFUZZER) && !defined(FF_FUZZ_NO_FEEDBACK)
+__attribute__((used, section("__libfuzzer_extra_counters"))) static uint8_t
+	ff_feedback_counters[FF_FEEDBACK_SLOTS];
+
+static FF_NO_COVERAGE void ff_feedback_step(void *ctx, struct ff_world *w,
+					    const struct ff_op *op,
+					    struct ff_step s)
+{
+	uint32_t f[FF_STATE_FEATURES];
+	size_t n = ff_state_features(w, op, s, f);
+
+	(void)ctx;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *c = &ff_feedback_counters[f[i] % FF_FEEDBACK_SLOTS];
+
+		if (*c != 0xff)
+			(*c)++;
+	}
+}
+#define FF_FEEDBACK_HOOK ff_feedback_step
+#elif defined(FF_FUZZ_AFL) && !defined(FF_FUZZ_NO_FEEDBACK)
+extern unsigned char *__afl_area_ptr; /* AFL++ runtime (afl-compiler-rt) */
+extern unsigned int __afl_map_size;
+
+static FF_NO_COVERAGE void ff_feedback_step(void *ctx, struct ff_world *w,
+					    const struct ff_op *op,
+					    struct ff_step s)
+{
+	uint32_t f[FF_STATE_FEATURES];
+	size_t n = ff_state_features(w, op, s, f);
+
+	(void)ctx;
+	if (!__afl_area_ptr || __afl_map_size < 2)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *c =
+			&__afl_area_ptr[1 + f[i] % (__afl_map_size - 1)];
+
+		if (*c != 0xff)
+			(*c)++;
+	}
+}
+#define FF_FEEDBACK_HOOK ff_feedback_step
+#endif
+
 static inline void ff_fuzz_opts(struct ff_run_opts *o)
 {
-	static int parsed, kshim_diff;
+	static int parsed, kshim_diff, feedback;
 	static uint64_t bugs;
 
 	if (!parsed) {
@@ -64,6 +124,7 @@ static inline void ff_fuzz_opts(struct ff_run_opts *o)
 		char err[512];
 
 		kshim_diff = ff_kshim_impl() && kd && strcmp(kd, "0") != 0;
+		feedback = ff_state_feedback_wanted();
 		if (env && ff_bugs_parse(env, &bugs, err, sizeof(err))) {
 			fprintf(stderr, "FOLIOFUZZ_BUGS: %s\n", err);
 			exit(2);
@@ -76,6 +137,12 @@ static inline void ff_fuzz_opts(struct ff_run_opts *o)
 	o->suppress = !getenv("FOLIOFUZZ_NO_SUPPRESS");
 	/* kshim builds: the tree's code and the model side by side. */
 	o->kshim_diff = kshim_diff;
+#ifdef FF_FEEDBACK_HOOK
+	/* state feedback to the engine, unless FOLIOFUZZ_STATE_FEEDBACK=0 */
+	o->on_step = feedback ? FF_FEEDBACK_HOOK : NULL;
+#else
+	(void)feedback; /* replay: no engine to feed */
+#endif
 }
 
 /*

@@ -8,6 +8,7 @@
  * with the flags of the other libFuzzer targets (FF_LIBFUZZER=ON), and as
  * fuzz_null_afl with those of fuzz_T_afl (FF_AFL=ON).
  */
+#define FF_FUZZ_NO_FEEDBACK /* no program, no state: no counters */
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

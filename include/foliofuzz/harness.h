@@ -182,6 +182,12 @@ struct ff_run_opts {
 	int suppress;	  /* known findings end the input as a pass (1) */
 	int kshim_diff;	  /* kshim build: also run the model in a second
 			   * world and compare the struct pages (kshim.c) */
+	/* Called after each step of the primary world, with the op and its
+	 * outcome (state feedback, feedback.c); it must only read w.  NULL:
+	 * none. */
+	void (*on_step)(void *ctx, struct ff_world *w, const struct ff_op *op,
+			struct ff_step s);
+	void *on_step_ctx;
 };
 
 struct ff_result {
@@ -214,6 +220,21 @@ int ff_exec_op(struct ff_world *w, const struct ff_op *op);
 /* Runs prog in a fresh world; prints the report on failure. */
 void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	    struct ff_result *res);
+
+/*
+ * feedback.c: state-coverage feedback (docs/design.md §20.5).  The
+ * abstract state a step reached, as at most FF_STATE_FEATURES hashed
+ * features written to out: (op, outcome, the touched object's kind,
+ * order and mapped / typed / shared / frozen bits) and, for an armed race
+ * op, (reader, race point, reached, writer outcome, outcome).  The same
+ * world and step give the same features.  Returns how many it wrote.
+ */
+#define FF_STATE_FEATURES 4
+size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
+			 struct ff_step s, uint32_t out[FF_STATE_FEATURES]);
+/* Whether the fuzz targets feed features to the engine: yes unless the
+ * environment says FOLIOFUZZ_STATE_FEEDBACK=0 (read at each call). */
+bool ff_state_feedback_wanted(void);
 
 /* check.c */
 void ff_check_step(struct ff_world *w);

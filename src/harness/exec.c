@@ -326,6 +326,9 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 	for (k = 0; k < prog->nr; k++) {
 		struct ff_step s = ff_step(w, prog, k, o->check);
 
+		if (o->on_step) /* state feedback: reads w, changes nothing */
+			o->on_step(o->on_step_ctx, w, &prog->ops[k], s);
+
 		/* a step that broke an invariant is neither (res->step) */
 		if (s.kind == FF_STEP_OK && !ff_world_failed(w))
 			res->ok++;

@@ -1,0 +1,234 @@
+/*
+ * feedback.c - state-coverage feedback (docs/design.md §20.5): the
+ * abstract state a step reached, as a few hashed features the fuzz
+ * targets feed to the engine (fuzz/fuzz.h), so that reaching a new state
+ * counts as progress even when no new edge of the model ran.
+ *
+ * A feature is one row of fields, each a small value read from the world
+ * after the step; its hash is the row's tag and values mixed.  Adding a
+ * state component is one line in a field table; adding a feature, one
+ * table and one line in features[].  Only the world is read: the hook
+ * changes nothing, and the same world and step give the same features.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "foliofuzz/harness.h"
+#include "foliofuzz/refmodel.h"
+
+/* What a field reads: the world after the step, the op, its outcome and
+ * the object it touched (NULL: none). */
+struct feat_in {
+	struct ff_world *w;
+	const struct ff_op *op;
+	struct ff_step s;
+	const struct ff_obj *o;
+};
+
+struct feat_field {
+	const char *name;
+	unsigned int (*get)(const struct feat_in *in);
+};
+
+static unsigned int f_op(const struct feat_in *in)
+{
+	return in->op->code;
+}
+
+/* ok, VM_BUG, unsupported, or the errno of a refusal */
+static unsigned int f_outcome(const struct feat_in *in)
+{
+	return (unsigned int)in->s.kind << 12 | (in->s.err & 0xfff);
+}
+
+static unsigned int f_kind(const struct feat_in *in)
+{
+	return in->o ? in->o->kind : FF_KIND_NONE;
+}
+
+static unsigned int f_order(const struct feat_in *in)
+{
+	return in->o ? in->o->order : 0xff;
+}
+
+static unsigned int f_mapped(const struct feat_in *in)
+{
+	return in->o && (in->o->pte_maps || in->o->pmd_maps);
+}
+
+static unsigned int f_typed(const struct feat_in *in)
+{
+	return in->o && in->o->type;
+}
+
+/* a page of the object mapped more than once, or by PTE and PMD both */
+static unsigned int f_shared(const struct feat_in *in)
+{
+	const struct ff_obj *o = in->o;
+
+	if (!o)
+		return 0;
+	if (o->pmd_maps > 1 || (o->pmd_maps && o->pte_maps))
+		return 1;
+	if (o->pte_maps < 2) /* no page can be mapped twice */
+		return 0;
+	for (long i = 0; i < ff_obj_nr(o); i++)
+		if (in->w->ref[o->pfn + i].mapcount > 1)
+			return 1;
+	return 0;
+}
+
+/* live, yet its refcount reads 0 (struct pages; memdescs keep none there) */
+static unsigned int f_frozen(const struct feat_in *in)
+{
+	return in->o && !in->w->k.cfg.memdesc &&
+	       in->w->k.memmap[in->o->pfn]._refcount == 0;
+}
+
+static unsigned int f_reader(const struct feat_in *in)
+{
+	return (unsigned int)in->w->race.reader;
+}
+
+static unsigned int f_point(const struct feat_in *in)
+{
+	return (unsigned int)in->w->race.point;
+}
+
+/* 0: nothing ran at the point; 1: it did; 2: the writer ran after the
+ * reader (the point was not reached) */
+static unsigned int f_reached(const struct feat_in *in)
+{
+	return !in->w->race.fired ? 0 : in->w->race.passes ? 1 : 2;
+}
+
+/* how often it ran, up to 4 (race_rep's writers, race_in's passes) */
+static unsigned int f_fired(const struct feat_in *in)
+{
+	return in->w->race.fired < 4 ? (unsigned int)in->w->race.fired : 4;
+}
+
+/* what the readers saw: FF_RO_* bits */
+static unsigned int f_seen(const struct feat_in *in)
+{
+	return in->w->race.outcome;
+}
+
+static unsigned int f_writer(const struct feat_in *in)
+{
+	return in->w->race.fired ? (unsigned int)in->w->race.writer_rc : 0;
+}
+
+/* Every step: the op, its outcome and the touched object's state. */
+static const struct feat_field step_fields[] = {
+	{ "op", f_op },		{ "outcome", f_outcome }, { "kind", f_kind },
+	{ "order", f_order },	{ "mapped", f_mapped },	  { "typed", f_typed },
+	{ "shared", f_shared }, { "frozen", f_frozen },
+};
+
+/* An armed race op: which reader, where the writer ran, how often, what
+ * the readers saw, and how the writer ended. */
+static const struct feat_field race_fields[] = {
+	{ "op", f_op },		  { "reader", f_reader }, { "point", f_point },
+	{ "reached", f_reached }, { "fired", f_fired },	  { "seen", f_seen },
+	{ "writer", f_writer },	  { "kind", f_kind },
+};
+
+/* race_in's step outcome is its writer's; the others' is the reader's */
+static bool is_race(const struct feat_in *in)
+{
+	switch (in->op->code) {
+	case FF_OP_RACE_IN:
+		return in->s.kind != FF_STEP_UNSUPPORTED;
+	case FF_OP_RACE:
+	case FF_OP_RACE_PFN:
+	case FF_OP_RACE_REP:
+		return in->s.kind == FF_STEP_OK;
+	}
+	return false;
+}
+
+static const struct {
+	const struct feat_field *fields;
+	size_t nr;
+	bool (*when)(const struct feat_in *in); /* NULL: every step */
+} features[] = {
+	{ step_fields, sizeof(step_fields) / sizeof(step_fields[0]), NULL },
+	{ race_fields, sizeof(race_fields) / sizeof(race_fields[0]), is_race },
+};
+
+_Static_assert(sizeof(features) / sizeof(features[0]) <= FF_STATE_FEATURES,
+	       "FF_STATE_FEATURES bounds the features of a step");
+
+/* The object the op touched: the one an alloc made, the one its handle
+ * argument names, or the owner of race_pfn's pfn. */
+static const struct ff_obj *
+touched_obj(struct ff_world *w, const struct ff_op *op, struct ff_step s)
+{
+	static int8_t harg[FF_NR_OPS]; /* 1 + the "h" argument, or -1 */
+	long i;
+
+	switch (op->code) {
+	case FF_OP_ALLOC:
+	case FF_OP_DEV_ALLOC:
+	case FF_OP_DEV_INSERT:
+		return s.kind == FF_STEP_OK && w->nr_objs ?
+			       &w->objs[w->nr_objs - 1] :
+			       NULL;
+	case FF_OP_RACE_PFN:
+		i = ff_obj_index_of(
+			w, ((unsigned long)op->arg[1] << 8 | op->arg[2]) %
+				   w->k.nr_memmap);
+		return i < 0 ? NULL : &w->objs[i];
+	}
+	if (!harg[op->code]) {
+		const struct ff_op_desc *d = &ff_op_table[op->code];
+
+		harg[op->code] = -1;
+		for (int a = d->nargs - 1; a >= 0; a--)
+			if (d->args[a].name &&
+			    strcmp(d->args[a].name, "h") == 0)
+				harg[op->code] = (int8_t)(1 + a);
+	}
+	return harg[op->code] > 0 ?
+		       ff_obj_handle(w, op->arg[harg[op->code] - 1]) :
+		       NULL;
+}
+
+/* One multiply per value (the values are small); avalanche at the end. */
+static uint32_t mix(uint32_t h, unsigned int v)
+{
+	h = (h ^ v) * 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
+			 struct ff_step s, uint32_t out[FF_STATE_FEATURES])
+{
+	struct feat_in in = { w, op, s, NULL };
+	size_t n = 0;
+
+	if (op->code >= FF_NR_OPS)
+		return 0;
+	in.o = touched_obj(w, op, s);
+	for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++) {
+		uint32_t h = mix(0x811c9dc5u, (unsigned int)f);
+
+		if (features[f].when && !features[f].when(&in))
+			continue;
+		for (size_t i = 0; i < features[f].nr; i++)
+			h = mix(h, features[f].fields[i].get(&in));
+		h ^= h >> 16;
+		h *= 0x7feb352du;
+		h ^= h >> 15;
+		out[n++] = h;
+	}
+	return n;
+}
+
+bool ff_state_feedback_wanted(void)
+{
+	const char *e = getenv("FOLIOFUZZ_STATE_FEEDBACK");
+
+	return !e || strcmp(e, "0") != 0;
+}
