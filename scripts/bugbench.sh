@@ -11,11 +11,17 @@
 #                  uses seed k (libFuzzer -seed=k, AFL++ -s k, random
 #                  --seed=k)
 #   --time S       limit per trial, in seconds (default 300; 90s, 5m, 1h)
-#   --engines L    libfuzzer, afl, random (default all three).  random is
-#                  `foliofuzz random`: random programs with the target's op
-#                  mix, no feedback, run in-process (the baseline).  afl
-#                  needs afl-fuzz and the afl preset; when either is
-#                  missing the engine is skipped, and the script says so.
+#   --engines L    random, libfuzzer-plain, libfuzzer, afl (default all
+#                  four).  random is `foliofuzz random`: random programs
+#                  with the target's op mix, no feedback, run in-process
+#                  (the baseline).  libfuzzer-plain is libFuzzer's own byte
+#                  mutation and edge coverage only (FOLIOFUZZ_MUTATOR=0,
+#                  FOLIOFUZZ_STATE_FEEDBACK=0); libfuzzer adds the op-level
+#                  mutator and the state feedback (FOLIOFUZZ_MUTATOR=1);
+#                  afl is AFL++ with the op-level custom mutator and the
+#                  state feedback.  afl needs afl-fuzz and the afl preset;
+#                  when either is missing the engine is skipped, and the
+#                  script says so.
 #   --knobs L      knob names (default: every kind=bug knob of
 #                  `foliofuzz knobs`); each is fuzzed with its target
 #   --start L      seeds (the target's shipped corpus, build/asan/corpus/T;
@@ -43,12 +49,12 @@
 # crash).  Exit 0, 1 when an engine failed to run, 2 on bad usage.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble bugbench.sh || exit 1
 
-FF_USAGE="usage: scripts/bugbench.sh [--trials N] [--time S] [--engines libfuzzer,afl,random]
+FF_USAGE="usage: scripts/bugbench.sh [--trials N] [--time S] [--engines random,libfuzzer-plain,libfuzzer,afl]
                            [--knobs LIST] [--start seeds,empty] [--out DIR]
                            [--random-len L] [--no-build] [--report]"
 usage() { ff_usage "$@"; }
 
-trials=5 time_arg=300 engines=libfuzzer,afl,random knobs='' starts=seeds,empty
+trials=5 time_arg=300 engines=random,libfuzzer-plain,libfuzzer,afl knobs='' starts=seeds,empty
 out=work/bugbench rlen=64 build=1 report_only=
 while [ $# -gt 0 ]; do
 	ff_opt "--trials --time --engines --knobs --start --out --random-len" "$@" ||
@@ -75,8 +81,8 @@ limit=$(ff_duration "$time_arg") || usage "--time wants a duration like 60, 90s 
 engines=${engines//,/ } starts=${starts//,/ }
 for e in $engines; do
 	case $e in
-	libfuzzer | afl | random) ;;
-	*) usage "--engines: libfuzzer, afl or random, not '$e'" ;;
+	libfuzzer | libfuzzer-plain | afl | random) ;;
+	*) usage "--engines: random, libfuzzer-plain, libfuzzer or afl, not '$e'" ;;
 	esac
 done
 for s in $starts; do
@@ -144,7 +150,7 @@ if [ -n "$build" ]; then
 	tg=()
 	for t in $tlist; do
 		tg+=("corpus_$t")
-		[[ " $engines " == *" libfuzzer "* ]] && tg+=("fuzz_$t")
+		[[ " $engines " == *" libfuzzer"* ]] && tg+=("fuzz_$t")
 	done
 	ff_build asan "${tg[@]}"
 fi
@@ -164,6 +170,7 @@ for e in $engines; do
 		ok=1
 		if [ -n "$build" ]; then
 			tg=()
+			tg=(ff_afl_mutator)
 			for t in $tlist; do
 				tg+=("fuzz_${t}_afl")
 			done
@@ -173,12 +180,13 @@ for e in $engines; do
 		for t in $tlist; do
 			[ -x "build/afl/bin/fuzz_${t}_afl" ] || ok=
 		done
+		[ -f build/afl/lib/libff_afl_mutator.so ] || ok=
 		if [ -z "$ok" ]; then
 			ff_say "the afl preset does not build fuzz_T_afl for: $tlist (cmake --preset afl && cmake --build --preset afl): SKIPPING engine afl" >&2
 			continue
 		fi
 		;;
-	libfuzzer)
+	libfuzzer | libfuzzer-plain)
 		for t in $tlist; do
 			[ -x "build/asan/bin/fuzz_$t" ] ||
 				ff_die 1 "build/asan/bin/fuzz_$t is missing (the asan preset builds it)"
@@ -222,7 +230,15 @@ crash_id() {
 
 # Runs one trial; prints "found time id" (found 1/0, id - for none), or
 # "error" when the engine did not run.
+trial_libfuzzer-plain() { # KNOB TARGET START SEED DIR
+	FOLIOFUZZ_MUTATOR=0 FOLIOFUZZ_STATE_FEEDBACK=0 run_libfuzzer "$@"
+}
+
 trial_libfuzzer() { # KNOB TARGET START SEED DIR
+	FOLIOFUZZ_MUTATOR=1 FOLIOFUZZ_STATE_FEEDBACK=1 run_libfuzzer "$@"
+}
+
+run_libfuzzer() { # KNOB TARGET START SEED DIR (the environment picks the mode)
 	local k=$1 t=$2 s=$3 seed=$4 dir=$5 t0 t1 o args=()
 	mkdir -p "$dir/corpus"
 	for o in $(ff_options "$t" libfuzzer); do
@@ -274,7 +290,8 @@ trial_afl() { # KNOB TARGET START SEED DIR
 	t0=$(now)
 	AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
 		AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_CRASH_README=1 \
-		FOLIOFUZZ_BUGS=$k \
+		AFL_CUSTOM_MUTATOR_LIBRARY="$PWD/build/afl/lib/libff_afl_mutator.so" \
+		FOLIOFUZZ_TARGET=$t FOLIOFUZZ_STATE_FEEDBACK=1 FOLIOFUZZ_BUGS=$k \
 		timeout -k 10 $((limit + 60)) afl-fuzz "${args[@]}" -- "build/afl/bin/fuzz_${t}_afl" \
 		>"$dir/log" 2>&1 </dev/null &
 	pid=$!
