@@ -60,10 +60,17 @@ struct ff_config {
 
 /* ---- objects pages point at.  Aligned so the mapping low bits are free. */
 
+/* Memory cgroups per file and per anon_vma: the last file and the last
+ * anon_vma belong to no memcg, so their folios are uncharged (memcg_data
+ * 0), as with memcg disabled; the others are charged to the one memcg. */
+#define FF_UNCHARGED_FILE (FF_NR_FILES - 1)
+#define FF_UNCHARGED_ANON_VMA (FF_NR_ANON_VMAS - 1)
+
 struct address_space {
 	uint32_t id;
 	uint32_t nrpages; /* pages in the page cache */
 	uint8_t dax;	  /* an FS-DAX file: pages come from the DAX region */
+	struct mem_cgroup *memcg; /* its page cache is charged here, or NULL */
 } __attribute__((aligned(8)));
 
 /* include/linux/memremap.h */
@@ -106,6 +113,7 @@ struct ff_dax_file {
 
 struct anon_vma {
 	uint32_t id;
+	struct mem_cgroup *memcg; /* its folios are charged here, or NULL */
 } __attribute__((aligned(8)));
 
 struct mem_cgroup {

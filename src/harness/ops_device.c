@@ -109,7 +109,7 @@ int ff_op_dev_insert(struct ff_world *w, const struct ff_op *op)
 	o->devpriv = 1;
 	o->mapping_id = w->k.vmas[vma].anon_vma->id;
 	o->index = index;
-	o->charged = 1;
+	o->charged = o->mapping_id != FF_UNCHARGED_ANON_VMA;
 	o->pte_maps = 1;
 	w->ref[m->pfn].mapcount = 1;
 	return 0;

@@ -115,11 +115,11 @@ struct ff_obj *ff_obj_alloced(struct ff_world *w, unsigned long pfn,
 	if (kind == FF_KIND_ANON) {
 		o->mapping_id = sel % FF_NR_ANON_VMAS;
 		o->index = index;
-		o->charged = 1;
+		o->charged = o->mapping_id != FF_UNCHARGED_ANON_VMA;
 	} else if (kind == FF_KIND_FILE) {
 		o->mapping_id = sel % FF_NR_FILES;
 		o->index = index;
-		o->charged = 1;
+		o->charged = o->mapping_id != FF_UNCHARGED_FILE;
 		o->cache_refs = (int32_t)(1L << order);
 	}
 	return o;

@@ -36,7 +36,13 @@ static int md_alloc(struct ff_world *w, unsigned int order, uint8_t kind,
 
 		if (!f)
 			return -ENOMEM;
-		md_mem_cgroup_charge(f, &w->k.memcg);
+		struct mem_cgroup *memcg =
+			kind == FF_KIND_ANON ?
+				w->k.anon_vmas[sel % FF_NR_ANON_VMAS].memcg :
+				w->k.files[sel % FF_NR_FILES].memcg;
+
+		if (memcg)
+			md_mem_cgroup_charge(f, memcg);
 		md_folio_set_flag(f, PG_uptodate);
 		if (kind == FF_KIND_ANON) {
 			md_folio_set_anon(

@@ -30,7 +30,10 @@ static int page_alloc(struct ff_world *w, unsigned int order, uint8_t kind,
 		folio = folio_alloc(order);
 		if (!folio)
 			return -ENOMEM;
-		mem_cgroup_charge(folio, &w->k.memcg);
+		if (w->k.anon_vmas[sel % FF_NR_ANON_VMAS].memcg)
+			mem_cgroup_charge(
+				folio,
+				w->k.anon_vmas[sel % FF_NR_ANON_VMAS].memcg);
 		__folio_set_anon(folio, &w->k.anon_vmas[sel % FF_NR_ANON_VMAS],
 				 index);
 		folio_set_swapbacked(folio);

@@ -182,10 +182,16 @@ struct ff_world *ff_world_create(const struct ff_config *cfg)
 	if (w->k.cfg.kshim)
 		w->k.impl = ff_kshim_impl();
 
-	for (uint32_t i = 0; i < FF_NR_FILES; i++)
+	for (uint32_t i = 0; i < FF_NR_FILES; i++) {
 		w->k.files[i].id = i;
-	for (uint32_t i = 0; i < FF_NR_ANON_VMAS; i++)
+		w->k.files[i].memcg =
+			i == FF_UNCHARGED_FILE ? NULL : &w->k.memcg;
+	}
+	for (uint32_t i = 0; i < FF_NR_ANON_VMAS; i++) {
 		w->k.anon_vmas[i].id = i;
+		w->k.anon_vmas[i].memcg =
+			i == FF_UNCHARGED_ANON_VMA ? NULL : &w->k.memcg;
+	}
 	for (uint32_t i = 0; i < FF_NR_RAM_VMAS; i++) {
 		w->k.vmas[i].anon_vma = &w->k.anon_vmas[i / 2];
 		w->k.vmas[i].file = &w->k.files[i % FF_NR_FILES];

@@ -16,7 +16,8 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	FF_FUNC();
 	long nr = folio_nr_pages(folio);
 
-	mem_cgroup_charge(folio, &ff_kern->memcg);
+	if (mapping->memcg) /* a file in no memcg: uncharged */
+		mem_cgroup_charge(folio, mapping->memcg);
 	folio_ref_add(folio, (int)nr);
 	folio->mapping = mapping;
 	folio->index = index;

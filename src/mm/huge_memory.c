@@ -42,9 +42,10 @@ static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
 	unsigned long nr = 1UL << old_order, new_nr = 1UL << new_order;
 
 	/* _nr_pages overlays page[1].memcg_data: reset it before page[1]
-	 * gets its own memcg_data below.  folio_nr_pages() is unreliable
-	 * from here on. */
-	folio->_nr_pages = 0;
+	 * gets its own memcg_data below (a charged folio's charge, or 0).
+	 * folio_nr_pages() is unreliable from here on. */
+	if (!ff_bug_on(split_nr_pages_not_reset))
+		folio->_nr_pages = 0;
 	for (unsigned long i = new_nr; i < nr; i += new_nr) {
 		struct page *new_head = folio_page(folio, i);
 		struct folio *new_folio = (struct folio *)new_head;
@@ -68,7 +69,10 @@ static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
 			prep_compound_page(new_head, new_order);
 			folio_set_large_rmappable(new_folio);
 		}
-		new_folio->memcg_data = folio->memcg_data;
+		/* split_page_memcg(): only a charged folio's charge is
+		 * copied into the new folios */
+		if (folio->memcg_data)
+			new_folio->memcg_data = folio->memcg_data;
 	}
 	if (new_order)
 		folio_set_order(folio, new_order);

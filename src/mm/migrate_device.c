@@ -93,7 +93,8 @@ static void migrate_vma_insert_page(struct migrate_vma *args)
 		args->migrate = false;
 		return;
 	}
-	mem_cgroup_charge(folio, &k->memcg);
+	if (vma->anon_vma->memcg)
+		mem_cgroup_charge(folio, vma->anon_vma->memcg);
 	folio_set_uptodate(folio); /* __folio_mark_uptodate */
 	folio_add_new_anon_rmap(folio, vma->anon_vma, args->index);
 	folio_get(folio);
