@@ -439,8 +439,10 @@ fi
 	echo "Seconds to the first crash with the knob's invariant (wall clock, engine"
 	echo "start included).  median over all trials, a trial that did not find the"
 	echo "bug counting as infinite (> limit when half or more did not); min and"
-	echo "max over the trials that found it.  A false alarm is a crash with"
-	echo "another id; it ends that trial as not found."
+	echo "max over the trials that found it.  A crash with another id that"
+	echo "passes without the knob is the knob's bug caught by another"
+	echo "invariant: found.  A false alarm is a crash with another id that"
+	echo "also fails without the knob; it ends that trial as not found."
 	echo
 	ff_benchstat summary "$tsv" || failed=1
 	echo

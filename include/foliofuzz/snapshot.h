@@ -57,7 +57,10 @@ uint64_t stable_page_flags(const struct page *page);
 /* mm/debug.c: dump_page() through snapshot_page(). */
 #include <stdio.h>
 void dump_page(FILE *f, const struct page *page, const char *reason);
-/* /proc/kpagecount: the page's mapcount read through a snapshot. */
+/* /proc/kpagecount: the page's mapcount read through a snapshot; the _snap
+ * form also returns the snapshot it read (a checker needs to know whether
+ * it gave up: then only the page's own mapcount was read). */
 long kpagecount_read(const struct page *page);
+long kpagecount_read_snap(const struct page *page, struct page_snapshot *ps);
 
 #endif

@@ -53,19 +53,25 @@ uint64_t stable_page_flags(const struct page *page)
 }
 
 /* folio_precise_page_mapcount() on the snapshot (CONFIG_PAGE_MAPCOUNT). */
-long kpagecount_read(const struct page *page)
+long kpagecount_read_snap(const struct page *page, struct page_snapshot *ps)
 {
 	FF_FUNC();
-	struct page_snapshot ps;
 	const struct folio *folio;
 	long mapcount;
 
-	snapshot_page(&ps, page);
-	folio = &ps.folio_snapshot;
-	mapcount = ps.page_snapshot._mapcount + 1;
+	snapshot_page(ps, page);
+	folio = &ps->folio_snapshot;
+	mapcount = ps->page_snapshot._mapcount + 1;
 	if (page_mapcount_is_type((unsigned int)mapcount))
 		mapcount = 0;
 	if (folio_test_large(folio))
 		mapcount += folio_entire_mapcount(folio);
 	return mapcount;
+}
+
+long kpagecount_read(const struct page *page)
+{
+	struct page_snapshot ps;
+
+	return kpagecount_read_snap(page, &ps);
 }

@@ -293,9 +293,11 @@ static void state_mapcounts(const struct ff_world *w, const struct page *S,
 		*entire = ((const struct folio *)&S[H])->_entire_mapcount + 1;
 }
 
+/* faithful: the reader's snapshot was FAITHFUL; when it gave up, its folio
+ * copy is the page itself, and only the page's own mapcount was read. */
 static bool kpagecount_plausible(const struct ff_world *w,
 				 const struct page *S0, unsigned long pfn,
-				 long count)
+				 long count, bool faithful)
 {
 	long pm[2], em[2];
 
@@ -303,7 +305,7 @@ static bool kpagecount_plausible(const struct ff_world *w,
 	state_mapcounts(w, w->k.memmap, pfn, &pm[1], &em[1]);
 	for (int a = 0; a < 2; a++)
 		for (int b = 0; b < 2; b++)
-			if (count == pm[a] + em[b])
+			if (count == pm[a] + (faithful ? em[b] : 0))
 				return true;
 	return false;
 }
@@ -350,8 +352,9 @@ static void run_reader(struct ff_world *w, int reader, unsigned long pfn,
 				pfn);
 		break;
 	case FF_READER_KPAGECOUNT:
-		count = kpagecount_read(page);
-		if (!kpagecount_plausible(w, S0, pfn, count))
+		count = kpagecount_read_snap(page, &ps);
+		if (!kpagecount_plausible(w, S0, pfn, count,
+					  snapshot_page_is_faithful(&ps)))
 			ff_fail(I_SNAPSHOT, page,
 				"/proc/kpagecount says %ld for pfn %lu: no mix "
 				"of the page and folio mapcounts before and "
