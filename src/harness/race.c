@@ -1,13 +1,20 @@
 /*
- * race.c - the reader ops: race, race_pfn and pfn_walk (docs/design.md §11), and
- * the checks of what a lockless reader promises (I_SNAPSHOT, I_GUP).
+ * race.c - the race ops: race, race_pfn, race_rep, race_in and pfn_walk
+ * (docs/design.md §11), and the checks of what a reader promises (I_SNAPSHOT,
+ * I_GUP).
  *
- * A race op runs a reader on one page; the op after it in the program is
- * its writer, run at the race point the race op names (race.h).  The
- * state before the reader starts (S0) is kept; the state after the writer
- * is the live one (S1).  With a single writer op these are the only two
- * states that existed during the call, so a FAITHFUL snapshot must match
- * one of them, and a GUP-fast result must own the page at the end.
+ * race / race_pfn run a reader on one page; the op after it in the program
+ * is its writer, run at the reader point the op names.  The state before
+ * the reader starts (S0) is kept; the state after the writer is the live
+ * one (S1).  With a single writer op these are the only two states that
+ * existed during the call, so a FAITHFUL snapshot must match one of them,
+ * and a GUP-fast result must own the page at the end.  race_rep takes
+ * several writers, one per pass (S0 is saved again before each).
+ *
+ * race_in turns it round: the op after it is the writer, and a reader runs
+ * at a writer point, in the writer's half-done state, which does not change
+ * while the reader runs; references it takes are held until the writer
+ * returns.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +99,7 @@ static void race_reset(struct ff_world *w)
 }
 
 /* Takes the n ops after the running one as writers, one per pass of
- * point; ff_race_finish() runs those the reader never reached after it. */
+ * point; race_finish() runs those the reader never reached after it. */
 static void race_arm_n(struct ff_world *w, uint8_t point, uint32_t n)
 {
 	race_reset(w);
@@ -108,12 +115,7 @@ static void race_arm_n(struct ff_world *w, uint8_t point, uint32_t n)
 	w->race.point = point % FF_NR_READER_POINTS;
 }
 
-void ff_race_arm(struct ff_world *w, uint8_t point)
-{
-	race_arm_n(w, point, 1);
-}
-
-void ff_race_finish(struct ff_world *w)
+static void race_finish(struct ff_world *w)
 {
 	/* Writers whose pass the reader never reached run after it. */
 	while (w->race.run && w->race.fired < (int)w->race.nr_writers &&
@@ -385,7 +387,7 @@ static int race(struct ff_world *w, int reader, unsigned long pfn,
 	w->race.pfn = pfn;
 	ff_world_touch(w, pfn, 1);
 	run_reader(w, reader, pfn, S0);
-	ff_race_finish(w);
+	race_finish(w);
 	/* a writer this representation lacks ends a differential run */
 	return w->race.writer_rc == FF_UNSUPPORTED ? FF_UNSUPPORTED : 0;
 }
