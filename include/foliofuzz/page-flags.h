@@ -41,9 +41,11 @@ enum pageflags {
 	PG_hwpoison = 21,
 	PG_young = 22,
 	PG_idle = 23,
+	/* x86-64: PG_arch_2 exists (X86_PAT selects ARCH_USES_PG_ARCH_2);
+	 * PG_arch_3 is arm64's (ARCH_USES_PG_ARCH_3) and is not there
+	 * (arch/x86/Kconfig, checked in Debian's 6.12 tree) */
 	PG_arch_2 = 24,
-	PG_arch_3 = 25,
-	NR_PAGEFLAGS = 26,
+	NR_PAGEFLAGS = 25,
 
 	/* aliases */
 	PG_readahead = PG_reclaim,

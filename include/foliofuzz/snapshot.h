@@ -14,7 +14,15 @@
 #define PAGE_SNAPSHOT_PG_BUDDY (1UL << 1)
 #define PAGE_SNAPSHOT_PG_IDLE (1UL << 2)
 
-/* MAX_FOLIO_ORDER in the model is the buddy ceiling. */
+/*
+ * The kernel's x86-64 value is 1 << PUD_ORDER (262144 pages: the
+ * architecture has gigantic pages; include/linux/mm.h).  snapshot_page()
+ * follows a head only when idx < MAX_FOLIO_NR_PAGES; the model's largest
+ * folio is 2^FF_MAX_ORDER pages and its memmap is exactly sized, so a
+ * wild head up to 2^18 pages back would be an out-of-bounds read here, not
+ * the harmless vmemmap read it is in the kernel.  The model keeps the
+ * bound at its own largest folio, 2^FF_MAX_ORDER = 64 pages.
+ */
 #define MAX_FOLIO_NR_PAGES (1UL << 6)
 
 struct page_snapshot {

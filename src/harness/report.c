@@ -21,7 +21,6 @@ static const char *const flag_names[NR_PAGEFLAGS] = {
 	"owner_priv_1", "owner_2",   "arch_1",	   "reserved",	  "private",
 	"private_2",	"reclaim",   "swapbacked", "unevictable", "dropbehind",
 	"mlocked",	"hwpoison",  "young",	   "idle",	  "arch_2",
-	"arch_3",
 };
 
 static const char *type_name(unsigned int page_type)

@@ -19,8 +19,8 @@
 	(BIT(PG_referenced) | BIT(PG_swapbacked) | BIT(PG_swapcache) |         \
 	 BIT(PG_mlocked) | BIT(PG_uptodate) | BIT(PG_active) |                 \
 	 BIT(PG_workingset) | BIT(PG_locked) | BIT(PG_unevictable) |           \
-	 BIT(PG_arch_2) | BIT(PG_arch_3) | BIT(PG_dirty) |                     \
-	 BIT(PG_dropbehind) | BIT(PG_young) | BIT(PG_idle))
+	 BIT(PG_arch_2) | BIT(PG_dirty) | BIT(PG_dropbehind) | BIT(PG_young) | \
+	 BIT(PG_idle))
 
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins)
 {
