@@ -68,6 +68,26 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
  */
 #define FF_FEEDBACK_SLOTS 8192
 
+#if (defined(FF_FUZZ_LIBFUZZER) || defined(FF_FUZZ_AFL)) &&                    \
+	!defined(FF_FUZZ_NO_FEEDBACK)
+/* Counts the step's features into map[base + feature % slots],
+ * saturating at 0xff. */
+static FF_NO_COVERAGE inline void
+ff_feedback_count(unsigned char *map, size_t base, size_t slots,
+		  struct ff_world *w, const struct ff_op *op, struct ff_step s)
+{
+	uint32_t f[FF_STATE_FEATURES];
+	size_t n = ff_state_features(w, op, s, f);
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *c = &map[base + f[i] % slots];
+
+		if (*c != 0xff)
+			(*c)++;
+	}
+}
+#endif
+
 #if defined(FF_FUZZ_LIBFUZZER) && !defined(FF_FUZZ_NO_FEEDBACK)
 __attribute__((used, section("__libfuzzer_extra_counters"))) static uint8_t
 	ff_feedback_counters[FF_FEEDBACK_SLOTS];
@@ -76,16 +96,8 @@ static FF_NO_COVERAGE void ff_feedback_step(void *ctx, struct ff_world *w,
 					    const struct ff_op *op,
 					    struct ff_step s)
 {
-	uint32_t f[FF_STATE_FEATURES];
-	size_t n = ff_state_features(w, op, s, f);
-
 	(void)ctx;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t *c = &ff_feedback_counters[f[i] % FF_FEEDBACK_SLOTS];
-
-		if (*c != 0xff)
-			(*c)++;
-	}
+	ff_feedback_count(ff_feedback_counters, 0, FF_FEEDBACK_SLOTS, w, op, s);
 }
 #define FF_FEEDBACK_HOOK ff_feedback_step
 #elif defined(FF_FUZZ_AFL) && !defined(FF_FUZZ_NO_FEEDBACK)
@@ -96,19 +108,10 @@ static FF_NO_COVERAGE void ff_feedback_step(void *ctx, struct ff_world *w,
 					    const struct ff_op *op,
 					    struct ff_step s)
 {
-	uint32_t f[FF_STATE_FEATURES];
-	size_t n = ff_state_features(w, op, s, f);
-
 	(void)ctx;
-	if (!__afl_area_ptr || __afl_map_size < 2)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char *c =
-			&__afl_area_ptr[1 + f[i] % (__afl_map_size - 1)];
-
-		if (*c != 0xff)
-			(*c)++;
-	}
+	if (__afl_area_ptr && __afl_map_size >= 2) /* index 0 stays free */
+		ff_feedback_count(__afl_area_ptr, 1, __afl_map_size - 1, w, op,
+				  s);
 }
 #define FF_FEEDBACK_HOOK ff_feedback_step
 #endif

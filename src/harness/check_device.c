@@ -92,6 +92,7 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 	const struct folio *folio = (const struct folio *)p;
 	const struct ff_ref_page *r = &w->ref[pfn];
 	char sym[FF_SYM_LEN];
+	uint32_t assoc;
 	bool ok;
 
 	if (!check_pgmap(w, pfn, &w->k.dax_pgmap))
@@ -113,29 +114,19 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 		ok = !folio->mapping && folio->share == r->dax_n;
 		break;
 	}
-	if (!ok && r->dax == FF_DAX_NONE && !folio->mapping) {
-		ff_fail_finding(I_DAX_STATE, F_DAX_STALE_SHARE, p,
-				"DAX pfn %lu: unassociated, but share (the "
-				"stale index) is %lu, so dax_folio_is_shared() "
-				"holds",
-				pfn, folio->share);
-		return;
-	}
-	if (!ok && !folio->mapping &&
-	    folio->share > (r->dax == FF_DAX_SHARED ? r->dax_n :
-			    r->dax == FF_DAX_SINGLE ? 1UL :
-						      0UL)) {
-		/* The same finding later on (several writers in one step,
-		 * race_rep, skip the check in between): a stale index was
-		 * counted as shares, so share is above the associations. */
-		ff_fail_finding(I_DAX_STATE, F_DAX_STALE_SHARE, p,
-				"DAX pfn %lu: share %lu with mapping NULL, "
-				"above the %u association(s) the page has: a "
-				"stale index was counted as shares",
-				pfn, folio->share,
-				r->dax == FF_DAX_NONE	? 0U :
-				r->dax == FF_DAX_SINGLE ? 1U :
-							  r->dax_n);
+	assoc = r->dax == FF_DAX_SHARED ? r->dax_n :
+		r->dax == FF_DAX_SINGLE ? 1U :
+					  0U;
+	if (!ok && !folio->mapping && folio->share > assoc) {
+		/* A stale index left in share by the last disassociation
+		 * (dax_folio_put), or counted up from there by later shared
+		 * associations: share is above the associations. */
+		ff_fail_finding(
+			I_DAX_STATE, F_DAX_STALE_SHARE, p,
+			"DAX pfn %lu: mapping NULL and share %lu, above "
+			"its %u association(s): a stale index counted "
+			"as shares, so dax_folio_is_shared() holds",
+			pfn, folio->share, assoc);
 		return;
 	}
 	if (!ok) {
