@@ -335,6 +335,17 @@ static int op_split(struct ff_world *w, const struct ff_op *op)
 	folio_unlock(keep);
 	if (temp)
 		folio_put(keep);
+	if (o->kind == FF_KIND_FILE && (o->pte_maps || o->pmd_maps) &&
+	    (!rc || !folio_mapped(folio))) {
+		/* unmap_folio() ran (the split went on, or was refused after
+		 * it by a reference another CPU took): a file folio's
+		 * mappings are zapped, not kept as migration entries, and
+		 * fault back on demand. */
+		for (unsigned long i = 0; i < nr; i++)
+			w->ref[o->pfn + i].mapcount = 0;
+		o->pte_maps = 0;
+		o->pmd_maps = 0;
+	}
 	if (rc && o->pmd_maps && !folio_entire_mapcount(folio)) {
 		/* Refused after unmap_folio() (a reference another CPU took
 		 * made the freeze fail): the PMD mappings were split into

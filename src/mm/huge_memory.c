@@ -4,10 +4,11 @@
  * Follows mm/huge_memory.c of Linux v6.17 (__folio_split with a uniform
  * split, __split_unmapped_folio, __split_folio_to_order; docs/kernel-notes.md
  * §10): the order and busy checks with the kernel's errnos,
- * can_split_folio(), unmap_folio() through try_to_migrate() with
- * TTU_SPLIT_HUGE_PMD, the refcount freeze to 1 + extra pins, the per-folio
+ * can_split_folio(), unmap_folio() (anon: try_to_migrate() with
+ * TTU_SPLIT_HUGE_PMD; file: try_to_unmap(), the mappings are simply gone and
+ * refault on demand), the refcount freeze to 1 + extra pins, the per-folio
  * field logic, the unfreeze of every new folio (origin last), remap_page()
- * and the put of every new folio except the one holding lock_at.
+ * (anon only) and the put of every new folio except the one holding lock_at.
  * A refused split returns the errno and leaves the folio as it was.
  */
 #include "foliofuzz/glue.h"
@@ -88,6 +89,7 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 	unsigned long pfn = folio_pfn(folio), nr;
 	struct folio *keep;
 	int extra_pins;
+	bool anon;
 
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio, I_SPLIT,
 			"split of an unlocked folio");
@@ -110,15 +112,21 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 	if (!can_split_folio(folio, 1, &extra_pins))
 		return -EAGAIN;
 
-	/* unmap_folio() */
-	try_to_migrate(folio, true);
+	/* unmap_folio(): anon pages keep migration entries; file pages are
+	 * unmapped and fault back on demand (remap_page() skips them). */
+	anon = folio_test_anon(folio);
+	if (anon)
+		try_to_migrate(folio, true);
+	else
+		try_to_unmap(folio);
 	ff_race_point(RP_SPLIT_AFTER_UNMAP);
 	VM_BUG_ON_FOLIO(folio_mapped(folio), folio, I_SPLIT,
 			"folio still mapped after unmap_folio");
 	if (ff_bug_on(split_count_not_freeze) ?
 		    folio_ref_count(folio) != 1 + extra_pins :
 		    !folio_ref_freeze(folio, 1 + extra_pins)) {
-		remove_migration_ptes(folio, folio);
+		if (anon) /* remap_page() */
+			remove_migration_ptes(folio, folio);
 		return -EAGAIN;
 	}
 	ff_race_point(RP_SPLIT_AFTER_FREEZE);
@@ -142,8 +150,8 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 		1 + (folio_test_anon(folio) ? 0 : (int)folio_nr_pages(folio)));
 
 	ff_race_point(RP_SPLIT_BEFORE_REMAP);
-	/* remap_page() */
-	for (unsigned long i = 0; i < nr; i += 1UL << new_order) {
+	/* remap_page(): anon only */
+	for (unsigned long i = 0; anon && i < nr; i += 1UL << new_order) {
 		struct folio *f = (struct folio *)pfn_to_page(pfn + i);
 
 		remove_migration_ptes(f, f);

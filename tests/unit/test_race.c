@@ -226,9 +226,80 @@ static void test_race_rep(void)
 	      r.consumed, r.fired);
 }
 
+/* Runs trace to the end and returns the number of PTE mappings of RAM pages, or
+ * -1 if an invariant broke. */
+static long mapcount_after(const char *trace)
+{
+	struct ff_config cfg;
+	struct ff_prog prog;
+	struct ff_world *w;
+	char err[256];
+	long sum = 0;
+
+	ff_config_default(&cfg);
+	w = ff_world_create(&cfg);
+	ff_prog_init(&prog);
+	if (!CHECK(!ff_trace_parse(trace, strlen(trace), "case", &prog, err,
+				   sizeof(err)),
+		   "bad trace: %s", err))
+		return -1;
+	for (size_t i = 0; i < prog.nr && !ff_world_failed(w); i++) {
+		ff_step(w, &prog, i, true);
+		i += w->consumed;
+	}
+	w->prog = NULL;
+	if (ff_world_failed(w))
+		sum = -1;
+	for (unsigned long p = 0; sum >= 0 && p < w->k.cfg.nr_pfns; p++)
+		if (w->k.memmap[p]._mapcount >= 0) /* PTE mappings */
+			sum += w->k.memmap[p]._mapcount + 1;
+	ff_world_destroy(w);
+	ff_prog_free(&prog);
+	return sum;
+}
+
+/* unmap_folio(): split keeps an anon folio's mappings as migration
+ * entries and restores them; a file folio's are zapped and fault back on
+ * demand, whether the split goes on or is refused after the unmap. */
+static void test_split_unmap_kinds(void)
+{
+	long n;
+
+	n = mapcount_after("# foliofuzz trace\n"
+			   "alloc order=2 kind=anon obj=0 index=0\n"
+			   "map h=0 vma=0 first=0 nr=4\n"
+			   "split h=0 order=0 at=0\n");
+	CHECK(n == 4, "anon split: %ld pages mapped after it (want 4)", n);
+	n = mapcount_after("# foliofuzz trace\n"
+			   "alloc order=2 kind=file obj=0 index=0\n"
+			   "map h=0 vma=2 first=0 nr=4\n"
+			   "split h=0 order=0 at=0\n");
+	CHECK(n == 0, "file split: %ld pages mapped after it (want 0)", n);
+	n = mapcount_after("# foliofuzz trace\n"
+			   "alloc order=2 kind=file obj=0 index=0\n"
+			   "map h=0 vma=2 first=0 nr=4\n"
+			   "race_in reader=spec_get h=0 page=1 "
+			   "point=split_after_unmap times=0\n"
+			   "split h=0 order=0 at=0\n");
+	CHECK(n == 0,
+	      "file split refused after unmap: %ld pages mapped "
+	      "(want 0)",
+	      n);
+	n = mapcount_after("# foliofuzz trace\n"
+			   "alloc order=2 kind=file obj=0 index=0\n"
+			   "map h=0 vma=2 first=0 nr=4\n"
+			   "get h=0\n"
+			   "split h=0 order=0 at=0\n");
+	CHECK(n == 4,
+	      "file split refused before unmap (extra reference): "
+	      "%ld pages mapped (want 4)",
+	      n);
+}
+
 int main(void)
 {
 	test_split_points();
+	test_split_unmap_kinds();
 	test_other_writers();
 	test_race_rep();
 	printf("test_race: %u passed, %u failed\n", nr_passed, nr_failed);
