@@ -132,6 +132,7 @@ struct ff_map {
 	uint8_t pmd;	   /* 1 = maps the whole folio (entire mapping) */
 	uint8_t migration; /* 1 = temporarily a migration entry */
 	uint8_t devpriv;   /* 1 = a device-private swap entry */
+	uint8_t from_pmd;  /* 1 = a PTE __split_huge_pmd() made of a PMD */
 	uint32_t index;	   /* file page index (DAX mappings) */
 };
 

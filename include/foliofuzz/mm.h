@@ -250,6 +250,8 @@ void try_to_migrate(struct folio *folio, bool split_pmd);
 /* remove_migration_ptes(): restore the folio's migration entries onto dst
  * (dst == src after a failed migration; per-page folios after a split). */
 void remove_migration_ptes(struct folio *src, struct folio *dst);
+/* remap_page() after a split that failed to freeze the folio */
+void remap_failed_split(struct folio *folio);
 
 /* --- mm/filemap.c */
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,

@@ -119,6 +119,32 @@ static unsigned int f_writer(const struct feat_in *in)
 	return in->w->race.fired ? (unsigned int)in->w->race.writer_rc : 0;
 }
 
+/* floor(log2(n + 1)): 0, 1, 2-3, 4-7, ... */
+static unsigned int log2_bucket(unsigned long n)
+{
+	unsigned int b = 0;
+
+	for (n++; n > 1; n >>= 1)
+		b++;
+	return b;
+}
+
+/* free RAM pages (the buddy lists), as a power-of-two bucket */
+static unsigned int f_free_ram(const struct feat_in *in)
+{
+	unsigned long n = 0;
+
+	for (unsigned int o = 0; o <= in->w->k.cfg.max_order; o++)
+		n += in->w->k.nr_free[o] << o;
+	return log2_bucket(n);
+}
+
+/* free device-private pages (the driver's free list) */
+static unsigned int f_free_dev(const struct feat_in *in)
+{
+	return log2_bucket(in->w->k.dmirror.nr_free);
+}
+
 /* Every step: the op, its outcome and the touched object's state. */
 static const struct feat_field step_fields[] = {
 	{ "op", f_op },		{ "outcome", f_outcome }, { "kind", f_kind },
@@ -132,6 +158,16 @@ static const struct feat_field race_fields[] = {
 	{ "op", f_op },		  { "reader", f_reader }, { "point", f_point },
 	{ "reached", f_reached }, { "fired", f_fired },	  { "seen", f_seen },
 	{ "writer", f_writer },	  { "kind", f_kind },
+};
+
+/* Every step: how much memory is left, so that a run that uses more of it
+ * than any before counts as progress (error paths open up only when an
+ * allocation fails). */
+static const struct feat_field memory_fields[] = {
+	{ "op", f_op },
+	{ "outcome", f_outcome },
+	{ "free_ram", f_free_ram },
+	{ "free_dev", f_free_dev },
 };
 
 /* race_in's step outcome is its writer's; the others' is the reader's */
@@ -155,6 +191,8 @@ static const struct {
 } features[] = {
 	{ step_fields, sizeof(step_fields) / sizeof(step_fields[0]), NULL },
 	{ race_fields, sizeof(race_fields) / sizeof(race_fields[0]), is_race },
+	{ memory_fields, sizeof(memory_fields) / sizeof(memory_fields[0]),
+	  NULL },
 };
 
 _Static_assert(sizeof(features) / sizeof(features[0]) <= FF_STATE_FEATURES,

@@ -133,6 +133,12 @@ int dmirror_devmem_fault(struct ff_map *pte)
 		if (dst) {
 			folio_trylock(dst);
 			args.dst_page = &dst->page;
+		} else if (ff_bug_on(devfault_nomem_no_finalize)) {
+			/* alloc_and_copy returns VM_FAULT_OOM, and the
+			 * fault handler returns it before finalizing */
+			folio_unlock(folio);
+			folio_put(folio);
+			return -ENOMEM;
 		}
 	}
 	migrate_vma_pages(&args);

@@ -126,7 +126,7 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 		    folio_ref_count(folio) != 1 + extra_pins :
 		    !folio_ref_freeze(folio, 1 + extra_pins)) {
 		if (anon) /* remap_page() */
-			remove_migration_ptes(folio, folio);
+			remap_failed_split(folio);
 		return -EAGAIN;
 	}
 	ff_race_point(RP_SPLIT_AFTER_FREEZE);

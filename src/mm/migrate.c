@@ -146,11 +146,21 @@ int migrate_pages_one(struct folio *src, struct folio **dstp)
 	bool was_mapped;
 	int rc;
 
+	was_mapped = folio_mapped(src);
+	if (ff_bug_on(migrate_nomem_after_unmap) && was_mapped) {
+		/* the destination is allocated after the unmap, and its
+		 * failure returns without restoring the migration entries */
+		try_to_migrate(src, false);
+		dst = folio_alloc(order);
+		if (!dst)
+			return -ENOMEM;
+		folio_trylock(dst);
+		goto unmapped;
+	}
 	dst = folio_alloc(order);
 	if (!dst)
 		return -ENOMEM;
 	folio_trylock(dst);
-	was_mapped = folio_mapped(src);
 	if (was_mapped) {
 		VM_BUG_ON_FOLIO(folio_test_anon(src) && !folio_test_ksm(src) &&
 					!folio_anon_vma(src),
@@ -158,6 +168,7 @@ int migrate_pages_one(struct folio *src, struct folio **dstp)
 				"mapped anon folio without anon_vma");
 		try_to_migrate(src, false);
 	}
+unmapped:
 	ff_race_point(RP_MIGRATE_AFTER_UNMAP);
 	rc = move_to_new_folio(dst, src);
 	if (rc) {

@@ -145,10 +145,11 @@ static void split_huge_pmd(struct ff_kernel *k, uint32_t i)
 	folio_remove_rmap_pmd(folio);
 	folio_ref_add(folio, (int)nr - 1);
 	k->maps[i].pmd = 0;
+	k->maps[i].from_pmd = 1;
 	for (long j = 1; j < nr; j++)
-		k->maps[k->nr_maps++] =
-			(struct ff_map){ .pfn = (uint32_t)(pfn + j),
-					 .vma = vma };
+		k->maps[k->nr_maps++] = (struct ff_map){
+			.pfn = (uint32_t)(pfn + j), .vma = vma, .from_pmd = 1
+		};
 }
 
 void try_to_migrate(struct folio *folio, bool split_pmd)
@@ -177,7 +178,8 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 	}
 }
 
-void remove_migration_ptes(struct folio *src, struct folio *dst)
+static void restore_migration_entries(struct folio *src, struct folio *dst,
+				      bool pmd_head_only)
 {
 	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
@@ -189,6 +191,9 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 
 		if (!m->migration || !map_in_folio(m, spfn, nr))
 			continue;
+		if (pmd_head_only && m->from_pmd && m->pfn != spfn)
+			continue;
+		m->from_pmd = 0;
 		m->pfn = (uint32_t)(dpfn + (m->pfn - spfn));
 		m->migration = 0;
 		/* a device-private destination is mapped by a swap entry */
@@ -204,6 +209,25 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 		}
 		ff_touch(m->pfn, 1);
 	}
+}
+
+void remove_migration_ptes(struct folio *src, struct folio *dst)
+{
+	restore_migration_entries(src, dst, false);
+}
+
+/*
+ * remap_page() after __folio_split() failed to freeze the folio (a
+ * reference another CPU took after can_split_folio()): the migration
+ * entries go back onto the folio, including the PTEs unmap_folio() made of
+ * a PMD.  Knob split_fail_remap_pmd: of a split PMD's range only the head
+ * page's entry is restored, the walk stopping after the first PTE of a
+ * PMD-mappable folio, as rmap walks once did for a THP mapped by PTEs.
+ */
+void remap_failed_split(struct folio *folio)
+{
+	restore_migration_entries(folio, folio,
+				  ff_bug_on(split_fail_remap_pmd));
 }
 
 /* folio_add_new_anon_rmap(), small folios: a fresh anon page's first map. */
