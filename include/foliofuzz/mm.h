@@ -252,6 +252,10 @@ void try_to_migrate(struct folio *folio, bool split_pmd);
 void remove_migration_ptes(struct folio *src, struct folio *dst);
 /* remap_page() after a split that failed to freeze the folio */
 void remap_failed_split(struct folio *folio);
+/* migrate_vma_finalize(): restore a page that was not migrated (pte: the
+ * entry migrate_vma_collect() made; nodst: the driver had no page) */
+void remove_migration_ptes_unmigrated(struct folio *src, struct ff_map *pte,
+				      bool nodst);
 
 /* --- mm/filemap.c */
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,

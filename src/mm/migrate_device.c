@@ -155,7 +155,10 @@ void migrate_vma_finalize(struct migrate_vma *args)
 	src = page_folio(args->src_page);
 	dst = args->dst_page ? page_folio(args->dst_page) : NULL;
 	newf = args->migrate ? dst : src;
-	remove_migration_ptes(src, newf);
+	if (newf == src)
+		remove_migration_ptes_unmigrated(src, args->pte, !dst);
+	else
+		remove_migration_ptes(src, newf);
 	if (args->src_page != args->fault_page)
 		folio_unlock(src);
 	folio_put(src);

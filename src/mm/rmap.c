@@ -178,21 +178,37 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 	}
 }
 
+/* Which migration entries a restoring rmap walk reaches (the knobs'
+ * truncated walks; RESTORE_ALL is the kernel's). */
+enum restore_walk {
+	RESTORE_ALL,
+	RESTORE_PMD_HEAD_ONLY, /* of a split PMD's PTEs, only the head's */
+	RESTORE_FIRST_VMA,     /* the first VMA's entries only */
+	RESTORE_ONLY,	       /* one given entry */
+};
+
 static void restore_migration_entries(struct folio *src, struct folio *dst,
-				      bool pmd_head_only)
+				      enum restore_walk walk,
+				      const struct ff_map *only)
 {
 	FF_FUNC();
 	struct ff_kernel *k = ff_kern;
 	unsigned long spfn = folio_pfn(src), dpfn = folio_pfn(dst);
 	long nr = folio_nr_pages(dst);
+	int first_vma = -1;
 
 	for (uint32_t i = 0; i < k->nr_maps; i++) {
 		struct ff_map *m = &k->maps[i];
 
 		if (!m->migration || !map_in_folio(m, spfn, nr))
 			continue;
-		if (pmd_head_only && m->from_pmd && m->pfn != spfn)
+		if ((walk == RESTORE_PMD_HEAD_ONLY && m->from_pmd &&
+		     m->pfn != spfn) ||
+		    (walk == RESTORE_FIRST_VMA && first_vma >= 0 &&
+		     m->vma != first_vma) ||
+		    (walk == RESTORE_ONLY && m != only))
 			continue;
+		first_vma = m->vma;
 		m->from_pmd = 0;
 		m->pfn = (uint32_t)(dpfn + (m->pfn - spfn));
 		m->migration = 0;
@@ -213,7 +229,24 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 
 void remove_migration_ptes(struct folio *src, struct folio *dst)
 {
-	restore_migration_entries(src, dst, false);
+	restore_migration_entries(src, dst, RESTORE_ALL, NULL);
+}
+
+/*
+ * migrate_vma_finalize() of a page that was not migrated: its migration
+ * entries go back onto it, the one migrate_vma_collect() made (pte) and
+ * those migrate_device_unmap() made for its other mappings.  Knob
+ * mvma_nodst_collected_only: when the driver had no destination page, only
+ * the collected entry is restored.
+ */
+void remove_migration_ptes_unmigrated(struct folio *src, struct ff_map *pte,
+				      bool nodst)
+{
+	FF_FUNC();
+	if (nodst && pte && ff_bug_on(mvma_nodst_collected_only))
+		restore_migration_entries(src, src, RESTORE_ONLY, pte);
+	else
+		restore_migration_entries(src, src, RESTORE_ALL, NULL);
 }
 
 /*
@@ -223,11 +256,19 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
  * a PMD.  Knob split_fail_remap_pmd: of a split PMD's range only the head
  * page's entry is restored, the walk stopping after the first PTE of a
  * PMD-mappable folio, as rmap walks once did for a THP mapped by PTEs.
+ * Knob split_fail_remap_one_vma: the walk stops once the folio is mapped
+ * again, after the first VMA whose entries it restored (a done callback
+ * of folio_mapped(), the inverse of try_to_migrate()'s folio_not_mapped).
  */
 void remap_failed_split(struct folio *folio)
 {
-	restore_migration_entries(folio, folio,
-				  ff_bug_on(split_fail_remap_pmd));
+	FF_FUNC();
+	restore_migration_entries(
+		folio, folio,
+		ff_bug_on(split_fail_remap_pmd)	    ? RESTORE_PMD_HEAD_ONLY :
+		ff_bug_on(split_fail_remap_one_vma) ? RESTORE_FIRST_VMA :
+						      RESTORE_ALL,
+		NULL);
 }
 
 /* folio_add_new_anon_rmap(), small folios: a fresh anon page's first map. */
