@@ -218,7 +218,9 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 		ff_fuzz_target_of ? ff_fuzz_target_of : &ff_targets[0];
 	size_t n;
 
-	if (!ff_op_mutator() || seed % 5 == 0)
+	/* one call in three keeps libFuzzer's byte mutations (repeated
+	 * bytes, comparison operands, dictionary entries) */
+	if (!ff_op_mutator() || seed % 3 == 0)
 		return LLVMFuzzerMutate(data, size, max_size);
 	n = ff_mutate(t, data, size, max_size, seed);
 	return n ? n : LLVMFuzzerMutate(data, size, max_size);

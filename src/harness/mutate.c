@@ -5,10 +5,15 @@
  * mutant is a whole, valid program of the target.
  *
  * Mutations (one or a few per call): insert a random op of the target's
- * subset with random arguments in range; delete an op; duplicate one;
- * swap two neighbours; change one argument within its range; insert a race
- * op (a reader at a chosen race point) before an op, which becomes its
- * writer.  Crossover splices two programs at op boundaries.  The caller
+ * subset with random arguments in range; delete an op; duplicate one, or
+ * repeat it as a run of up to 64 (enough to exhaust RAM or device memory,
+ * which is where error paths open); swap two neighbours; change one
+ * argument within its range; make an op name the same object as another
+ * (a dependency); insert a race before a writer op: race_in on the
+ * writer's object at one of the writer's own race points (split points
+ * before a split, migrate points before a migrate, ...), or, in a target
+ * without race_in, a race op (a reader at a reader point) before any op.
+ * Crossover splices two programs at op boundaries.  The caller
  * (fuzz/fuzz.h) falls back to byte-level mutation some of the time.
  */
 #include <stdlib.h>
@@ -62,15 +67,86 @@ static void delete (struct ff_prog *p, size_t at)
 	p->nr--;
 }
 
+/* The index of op's "h" argument, or -1. */
+static int handle_arg(const struct ff_op *op)
+{
+	const struct ff_op_desc *d = &ff_op_table[op->code];
+
+	for (int a = 0; a < d->nargs; a++)
+		if (d->args[a].name && strcmp(d->args[a].name, "h") == 0)
+			return a;
+	return -1;
+}
+
+/* The writer race points a writer op passes (design.md §11), as
+ * [first, first + n); n = 0 for an op that is no writer. */
+static void writer_points(uint8_t code, int *first, int *n)
+{
+	switch (code) {
+	case FF_OP_SPLIT:
+		*first = RP_SPLIT_AFTER_UNMAP;
+		*n = 4;
+		return;
+	case FF_OP_MIGRATE:
+		*first = RP_MIGRATE_AFTER_UNMAP;
+		*n = 4;
+		return;
+	case FF_OP_FREE:
+	case FF_OP_PUT:
+		*first = RP_FREE_BEFORE_MERGE;
+		*n = 2;
+		return;
+	case FF_OP_DEV_MIGRATE:
+	case FF_OP_DEV_FAULT:
+	case FF_OP_DEV_INSERT:
+		*first = RP_MVMA_AFTER_SETUP;
+		*n = 2;
+		return;
+	case FF_OP_DAX_FAULT:
+	case FF_OP_DAX_TRUNCATE:
+		*first = RP_DAX_ASSOCIATE;
+		*n = 2;
+		return;
+	}
+	*n = 0;
+}
+
+/* A race before the op at `at` (its writer): race_in on the writer's own
+ * object at one of its points when the target has race_in and the op is
+ * a writer, else a reader op at a reader point. */
+static void insert_race(const struct ff_target *t, struct ff_prog *p, size_t at,
+			uint64_t *s)
+{
+	const struct ff_op *w = &p->ops[at];
+	int first, n, ha = handle_arg(w);
+	struct ff_op op;
+
+	memset(&op, 0, sizeof(op));
+	writer_points(w->code, &first, &n);
+	if (n && ff_target_byte(t, FF_OP_RACE_IN) >= 0) {
+		op.code = FF_OP_RACE_IN;
+		random_args(&op, s);
+		if (ha >= 0)
+			op.arg[1] = w->arg[ha];
+		op.arg[3] = (uint8_t)(first - FF_NR_READER_POINTS +
+				      (int)below(s, (size_t)n));
+	} else if (ff_target_byte(t, FF_OP_RACE) >= 0) {
+		op.code = FF_OP_RACE;
+		random_args(&op, s);
+	} else {
+		random_op(t, &op, s);
+	}
+	insert(p, at, &op);
+}
+
 /* One op-level change of p. */
 static void mutate_once(const struct ff_target *t, struct ff_prog *p,
 			uint64_t *s)
 {
 	struct ff_op op;
 	size_t at = below(s, p->nr + 1);
-	int race = ff_target_byte(t, FF_OP_RACE) >= 0;
 
-	switch (p->nr ? below(s, 6) : 0) {
+	switch (p->nr ? below(s, 8) : 0) {
 	case 0: /* insert a random op */
 		random_op(t, &op, s);
 		insert(p, at, &op);
@@ -78,11 +154,15 @@ static void mutate_once(const struct ff_target *t, struct ff_prog *p,
 	case 1: /* delete */
 		delete (p, below(s, p->nr));
 		break;
-	case 2: /* duplicate */
+	case 2: { /* duplicate, or one time in four a run of up to 64 */
+		size_t k = below(s, 4) ? 1 : 1 + below(s, 64);
+
 		at = below(s, p->nr);
 		op = p->ops[at];
-		insert(p, at + 1, &op);
+		while (k--)
+			insert(p, at + 1, &op);
 		break;
+	}
 	case 3: /* swap neighbours */
 		if (p->nr >= 2) {
 			at = below(s, p->nr - 1);
@@ -102,16 +182,17 @@ static void mutate_once(const struct ff_target *t, struct ff_prog *p,
 		}
 		break;
 	}
+	case 5: { /* the same object as another op: a dependency */
+		struct ff_op *a = &p->ops[below(s, p->nr)];
+		const struct ff_op *b = &p->ops[below(s, p->nr)];
+		int ia = handle_arg(a), ib = handle_arg(b);
+
+		if (ia >= 0 && ib >= 0)
+			a->arg[ia] = b->arg[ib];
+		break;
+	}
 	default: /* a race whose writer is the op after it */
-		if (!race) {
-			random_op(t, &op, s);
-			insert(p, at, &op);
-			break;
-		}
-		memset(&op, 0, sizeof(op));
-		op.code = FF_OP_RACE;
-		random_args(&op, s);
-		insert(p, below(s, p->nr), &op);
+		insert_race(t, p, below(s, p->nr), s);
 	}
 }
 

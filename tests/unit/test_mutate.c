@@ -33,6 +33,7 @@ int main(void)
 		struct ff_prog seedp, mp;
 		uint8_t seed[4096], buf[4096], again[4096];
 		size_t n0, grew = 0, shrank = 0, same = 0, races = 0;
+		size_t aimed = 0, runs = 0;
 		uint64_t r = 7;
 
 		ff_prog_init(&seedp);
@@ -70,12 +71,33 @@ int main(void)
 				same++;
 			for (size_t k = 0; k < mp.nr; k++)
 				races += mp.ops[k].code == FF_OP_RACE;
+			/* a race_in aimed at the writer after it: its
+			 * object, one of its points */
+			for (size_t k = 0; k + 1 < mp.nr; k++) {
+				const struct ff_op *r = &mp.ops[k],
+						   *wr = &mp.ops[k + 1];
+				int pt = FF_NR_READER_POINTS +
+					 r->arg[3] % FF_NR_WRITER_POINTS;
+
+				if (r->code != FF_OP_RACE_IN ||
+				    wr->code != FF_OP_SPLIT ||
+				    r->arg[1] != wr->arg[0])
+					continue;
+				aimed += pt >= RP_SPLIT_AFTER_UNMAP &&
+					 pt <= RP_SPLIT_BEFORE_REMAP;
+			}
+			runs += mp.nr >= seedp.nr + 8;
 		}
 		CHECK(grew && shrank && same,
 		      "%s: grew %zu shrank %zu same %zu", t->name, grew, shrank,
 		      same);
 		CHECK(ff_target_byte(t, FF_OP_RACE) < 0 || races > 0,
 		      "%s: no race op inserted", t->name);
+		CHECK(ff_target_byte(t, FF_OP_RACE_IN) < 0 ||
+			      ff_target_byte(t, FF_OP_SPLIT) < 0 || aimed > 0,
+		      "%s: no race_in aimed at a split's object and points",
+		      t->name);
+		CHECK(runs > 0, "%s: no run of repeated ops", t->name);
 		/* crossover: a prefix of a, then a suffix of b */
 		for (unsigned s = 1; s <= 200; s++) {
 			uint8_t out[4096];
