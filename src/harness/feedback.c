@@ -56,6 +56,12 @@ static unsigned int f_mapped(const struct feat_in *in)
 	return in->o && (in->o->pte_maps || in->o->pmd_maps);
 }
 
+/* mapped by a PMD (an entire mapping) */
+static unsigned int f_pmd(const struct feat_in *in)
+{
+	return in->o && in->o->pmd_maps;
+}
+
 static unsigned int f_typed(const struct feat_in *in)
 {
 	return in->o && in->o->type;
@@ -147,9 +153,9 @@ static unsigned int f_free_dev(const struct feat_in *in)
 
 /* Every step: the op, its outcome and the touched object's state. */
 static const struct feat_field step_fields[] = {
-	{ "op", f_op },		{ "outcome", f_outcome }, { "kind", f_kind },
-	{ "order", f_order },	{ "mapped", f_mapped },	  { "typed", f_typed },
-	{ "shared", f_shared }, { "frozen", f_frozen },
+	{ "op", f_op },	      { "outcome", f_outcome }, { "kind", f_kind },
+	{ "order", f_order }, { "mapped", f_mapped },	{ "pmd", f_pmd },
+	{ "typed", f_typed }, { "shared", f_shared },	{ "frozen", f_frozen },
 };
 
 /* An armed race op: which reader, where the writer ran, how often, what

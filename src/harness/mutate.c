@@ -36,12 +36,21 @@ static size_t below(uint64_t *s, size_t n)
 	return n ? (size_t)(next(s) % n) : 0;
 }
 
+/* A value in [0, range): one time in four a boundary, 0 or range - 1 (a
+ * PMD mapping is nr=0, every pass is times=7), else uniform. */
+static uint8_t random_arg(uint64_t *s, unsigned int range)
+{
+	if (below(s, 4) == 0)
+		return below(s, 2) ? 0 : (uint8_t)(range - 1);
+	return (uint8_t)below(s, range);
+}
+
 static void random_args(struct ff_op *op, uint64_t *s)
 {
 	const struct ff_op_desc *d = &ff_op_table[op->code];
 
 	for (int a = 0; a < d->nargs; a++)
-		op->arg[a] = (uint8_t)below(s, d->args[a].range);
+		op->arg[a] = random_arg(s, d->args[a].range);
 }
 
 static void random_op(const struct ff_target *t, struct ff_op *op, uint64_t *s)
@@ -178,7 +187,7 @@ static void mutate_once(const struct ff_target *t, struct ff_prog *p,
 		if (d->nargs) {
 			int a = (int)below(s, (size_t)d->nargs);
 
-			o->arg[a] = (uint8_t)below(s, d->args[a].range);
+			o->arg[a] = random_arg(s, d->args[a].range);
 		}
 		break;
 	}

@@ -235,15 +235,19 @@ void remove_migration_ptes(struct folio *src, struct folio *dst)
 /*
  * migrate_vma_finalize() of a page that was not migrated: its migration
  * entries go back onto it, the one migrate_vma_collect() made (pte) and
- * those migrate_device_unmap() made for its other mappings.  Knob
- * mvma_nodst_collected_only: when the driver had no destination page, only
- * the collected entry is restored.
+ * those migrate_device_unmap() made for its other mappings.  The kernel
+ * takes this path for `!(src & MIGRATE_PFN_MIGRATE) || !newpage`; a knob
+ * for each half restores only the collected entry: mvma_nodst_collected_only
+ * when the driver had no destination page, mvma_fail_collected_only when
+ * the move was refused (folio_migrate_mapping(): references beyond the
+ * expected ones, taken after migrate_vma_setup()).
  */
 void remove_migration_ptes_unmigrated(struct folio *src, struct ff_map *pte,
 				      bool nodst)
 {
 	FF_FUNC();
-	if (nodst && pte && ff_bug_on(mvma_nodst_collected_only))
+	if (pte && (nodst ? ff_bug_on(mvma_nodst_collected_only) :
+			    ff_bug_on(mvma_fail_collected_only)))
 		restore_migration_entries(src, src, RESTORE_ONLY, pte);
 	else
 		restore_migration_entries(src, src, RESTORE_ALL, NULL);
