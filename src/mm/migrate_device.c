@@ -164,6 +164,10 @@ void migrate_vma_finalize(struct migrate_vma *args)
 	folio_put(src);
 	if (dst) {
 		folio_unlock(dst);
-		folio_put(dst);
+		/* Knob devfault_fail_dst_leak: the RAM destination of a
+		 * refused migrate_to_ram() is left for the LRU, not put. */
+		if (args->migrate || folio_is_device_private(dst) ||
+		    !ff_bug_on(devfault_fail_dst_leak))
+			folio_put(dst);
 	}
 }
