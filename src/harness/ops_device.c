@@ -99,8 +99,8 @@ int ff_op_dev_insert(struct ff_world *w, const struct ff_op *op)
 	struct ff_obj *o;
 	int rc;
 
-	if (ff_map_slots(w) + 1 > FF_MAX_MAPS)
-		return -ENOMEM;
+	/* a full mapping table (no page-table page) is the kernel's to
+	 * refuse: migrate_vma_insert_page() aborts */
 	rc = dmirror_migrate_insert(vma, index);
 	if (rc)
 		return rc;

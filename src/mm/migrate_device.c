@@ -81,6 +81,18 @@ int migrate_vma_setup(struct migrate_vma *args)
 	return 0;
 }
 
+/* Page-table space in use: a PMD mapping keeps room for the PTEs a split
+ * makes of it (its deposited table), as the harness's map op counts. */
+static uint32_t pgtable_slots(const struct ff_kernel *k)
+{
+	FF_FUNC();
+	uint32_t slots = 0;
+
+	for (uint32_t i = 0; i < k->nr_maps; i++)
+		slots += k->maps[i].pmd ? 1U << k->cfg.pmd_order : 1;
+	return slots;
+}
+
 /* migrate_vma_insert_page(): a new anon page where there was none. */
 static void migrate_vma_insert_page(struct migrate_vma *args)
 {
@@ -89,14 +101,22 @@ static void migrate_vma_insert_page(struct migrate_vma *args)
 	struct folio *folio = page_folio(args->dst_page);
 	struct ff_vma *vma = &k->vmas[args->vma];
 
-	if (k->nr_maps >= FF_MAX_MAPS) {
+	/* Knob mvma_insert_rmap_early: the anon rmap is set up before the
+	 * page table is allocated, so the abort below frees a page that
+	 * still has its anon mapping and mapcount. */
+	if (ff_bug_on(mvma_insert_rmap_early))
+		folio_add_new_anon_rmap(folio, vma->anon_vma, args->index);
+	/* pte_alloc(): the mapping table stands in for page-table pages;
+	 * when it is full, the insert aborts (*src &= ~MIGRATE) */
+	if (pgtable_slots(k) >= FF_MAX_MAPS) {
 		args->migrate = false;
 		return;
 	}
 	if (vma->anon_vma->memcg)
 		mem_cgroup_charge(folio, vma->anon_vma->memcg);
 	folio_set_uptodate(folio); /* __folio_mark_uptodate */
-	folio_add_new_anon_rmap(folio, vma->anon_vma, args->index);
+	if (!ff_bug_on(mvma_insert_rmap_early))
+		folio_add_new_anon_rmap(folio, vma->anon_vma, args->index);
 	folio_get(folio);
 	k->maps[k->nr_maps++] = (struct ff_map){
 		.pfn = (uint32_t)folio_pfn(folio),
