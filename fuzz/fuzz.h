@@ -70,8 +70,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 #if (defined(FF_FUZZ_LIBFUZZER) || defined(FF_FUZZ_AFL)) &&                    \
 	!defined(FF_FUZZ_NO_FEEDBACK)
-/* Counts the step's features into map[base + feature % slots],
- * saturating at 0xff. */
+/* Marks the step's features in map[base + feature % slots]: presence, not
+ * a count (an abstract state reached again is no progress, and counting
+ * hits made the corpus grow by an order of magnitude; docs/benchmarks.md). */
 static FF_NO_COVERAGE inline void
 ff_feedback_count(unsigned char *map, size_t base, size_t slots,
 		  struct ff_world *w, const struct ff_op *op, struct ff_step s)
@@ -82,8 +83,8 @@ ff_feedback_count(unsigned char *map, size_t base, size_t slots,
 	for (size_t i = 0; i < n; i++) {
 		unsigned char *c = &map[base + f[i] % slots];
 
-		if (*c != 0xff)
-			(*c)++;
+		if (!*c)
+			*c = 1;
 	}
 }
 #endif
