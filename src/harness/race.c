@@ -480,7 +480,13 @@ bool ff_race_holds(const struct ff_world *w, const struct folio *folio)
 	for (int i = 0; i < w->race.nr_held; i++)
 		if (w->race.held[i] == folio)
 			return true;
-	return false;
+	/* a race / race_rep GUP-fast reader past its tryget, whose writer
+	 * runs now: its reference is held too */
+	return w->race.run == run_writer && w->race.busy &&
+	       w->race.reader == FF_READER_GUP_FAST &&
+	       w->race.point == RP_GUP_AFTER_TRYGET &&
+	       w->race.pfn < w->k.nr_memmap &&
+	       page_folio(&w->k.memmap[w->race.pfn]) == folio;
 }
 
 /* A reference a reader holds until the writer returns. */
