@@ -65,6 +65,8 @@ struct ff_ref_page {
 	uint32_t obj;	      /* object id owning the pfn (valid unless FREE) */
 	int32_t mapcount;     /* PTE mappings of this page */
 	int32_t dax_pmd_maps; /* DAX PMD folio head: its PMD mappings */
+	uint8_t dax_lost;     /* DAX: its own association was overwritten
+			       * when a PMD entry made it a tail */
 };
 
 /* A live folio as the reference model sees it. */

@@ -190,6 +190,17 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 	uint32_t assoc;
 	bool ok;
 
+	if (r->dax_lost) {
+		ff_fail_finding(I_DAX_STATE, F_DAX_MIXED_ORDER, p,
+				"DAX pfn %lu: its own association (%s %u) was "
+				"overwritten when a PMD entry of another file "
+				"made it a tail",
+				pfn,
+				r->dax == FF_DAX_SINGLE ? "single at index" :
+							  "shares",
+				r->dax_n);
+		return;
+	}
 	if (r->dax_role == FF_DAX_TAIL) {
 		check_dax_tail(w, pfn,
 			       pfn & ~(unsigned long)(FF_DAX_PMD_NR - 1));
@@ -243,7 +254,8 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 	if (r->dax_role == FF_DAX_HEAD) {
 		/* a tail associated on its own explains the counts */
 		for (unsigned long i = 1; i < FF_DAX_PMD_NR; i++)
-			if (w->ref[pfn + i].dax != FF_DAX_NONE) {
+			if (w->ref[pfn + i].dax != FF_DAX_NONE ||
+			    w->ref[pfn + i].dax_lost) {
 				check_dax_tail(w, pfn + i, pfn);
 				return;
 			}

@@ -204,8 +204,13 @@ static void ref_dax_pmd_associate(struct ff_world *w, unsigned long head,
 {
 	if (w->ref[head].dax_role != FF_DAX_HEAD) {
 		w->ref[head].dax_role = FF_DAX_HEAD;
-		for (unsigned long i = 1; i < FF_DAX_PMD_NR; i++)
+		for (unsigned long i = 1; i < FF_DAX_PMD_NR; i++) {
+			/* another file's order-0 association of a tail
+			 * (F_DAX_MIXED_ORDER) */
+			if (w->ref[head + i].dax != FF_DAX_NONE)
+				w->ref[head + i].dax_lost = 1;
 			w->ref[head + i].dax_role = FF_DAX_TAIL;
+		}
 	}
 	ref_dax_associate(w, head, file, base);
 }
