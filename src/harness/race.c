@@ -194,8 +194,16 @@ static bool snapshot_matches(const struct ff_world *w, const struct page *S,
 	const struct folio *fs = &ps->folio_snapshot;
 	unsigned long pfn = ps->pfn, H = pfn, order;
 
-	if (!same_page_identity(&S[pfn], ph))
+	/* a large head's mapping and index are its folio's: snapshot_page's
+	 * users read them from the folio copy, compared below */
+	if (ph->flags & BIT(PG_head) && !(ph->compound_head & 1) &&
+	    folio_test_large(fs)) {
+		if (S[pfn].compound_head != ph->compound_head ||
+		    !(S[pfn].flags & BIT(PG_head)))
+			return false;
+	} else if (!same_page_identity(&S[pfn], ph)) {
 		return false;
+	}
 	if (ph->compound_head & 1) {
 		if (!in_array(w, ph->compound_head - 1, &H))
 			return false;
