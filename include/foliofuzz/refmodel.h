@@ -50,5 +50,8 @@ void ff_obj_settle(struct ff_world *w, struct ff_obj *o);
  * page itself), and the references that folio's mappings hold. */
 unsigned long ff_dax_head(const struct ff_world *w, unsigned long pfn);
 int32_t ff_dax_mapped_refs(const struct ff_world *w, unsigned long head);
+/* A tail of the PMD folio at head kept its own association (the model
+ * marks it, finding F_DAX_MIXED_ORDER): its counts are not the folio's. */
+bool ff_dax_folio_lost(const struct ff_world *w, unsigned long head);
 
 #endif

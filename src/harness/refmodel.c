@@ -142,3 +142,13 @@ int32_t ff_dax_mapped_refs(const struct ff_world *w, unsigned long head)
 		n += w->ref[head + i].mapcount;
 	return n;
 }
+
+bool ff_dax_folio_lost(const struct ff_world *w, unsigned long head)
+{
+	if (w->ref[head].dax_role != FF_DAX_HEAD)
+		return false;
+	for (unsigned long i = 1; i < FF_DAX_PMD_NR; i++)
+		if (w->ref[head + i].dax_lost)
+			return true;
+	return false;
+}
