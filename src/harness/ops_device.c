@@ -291,6 +291,26 @@ static int dax_fault_in_pmd(struct ff_world *w, struct ff_dax_file *f,
 	return 0;
 }
 
+/*
+ * A page whose own association a PMD entry's compound setup overwrote
+ * (F_DAX_MIXED_ORDER): its counts and the folio's no longer add up, so a
+ * later op on it (a writer of the same race step, before any check) ends
+ * the input at the finding rather than at a consequence of it.
+ */
+static bool dax_lost_guard(struct ff_world *w, unsigned long pfn)
+{
+	unsigned long head = ff_dax_head(w, pfn);
+
+	if (!w->ref[pfn].dax_lost && !ff_dax_folio_lost(w, head))
+		return false;
+	ff_fail_finding(I_DAX_STATE, F_DAX_MIXED_ORDER, &w->k.memmap[pfn],
+			"DAX pfn %lu: an op on a PMD folio (head pfn %lu) with "
+			"a tail whose own association its compound setup "
+			"overwrote",
+			pfn, head);
+	return true;
+}
+
 int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 {
 	unsigned long idx, pfn;
@@ -300,6 +320,8 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 
 	if (!f)
 		return -EINVAL;
+	if (dax_lost_guard(w, f->pfn[idx]))
+		return 0;
 	vma = pick_dax_vma(w, f, op->arg[2]);
 	pfn = f->pfn[idx];
 	if (vma < 0)
@@ -363,6 +385,8 @@ int ff_op_dax_pmd_fault(struct ff_world *w, const struct ff_op *op)
 
 	if (!f)
 		return -EINVAL;
+	if (dax_lost_guard(w, f->pfn[idx]))
+		return 0;
 	if (w->k.impl && w->k.impl->dax_insert)
 		return FF_UNSUPPORTED; /* pick dax builds order-0 entries */
 	vma = pick_dax_vma(w, f, op->arg[2]);
@@ -432,6 +456,8 @@ int ff_op_dax_unmap(struct ff_world *w, const struct ff_op *op)
 
 	if (!f)
 		return -EINVAL;
+	if (dax_lost_guard(w, f->pfn[idx]))
+		return 0;
 	vma = pick_dax_vma(w, f, op->arg[2]);
 	if (vma < 0)
 		return -EINVAL;
@@ -465,6 +491,8 @@ int ff_op_dax_truncate(struct ff_world *w, const struct ff_op *op)
 
 	if (!f)
 		return -EINVAL;
+	if (dax_lost_guard(w, f->pfn[idx]))
+		return 0;
 	if (!f->entry[idx])
 		return -ENOENT;
 	/* the filesystem waits for idle pages (dax_break_layout) first */
@@ -482,6 +510,8 @@ int ff_op_dax_busy(struct ff_world *w, const struct ff_op *op)
 
 	if (!f)
 		return -EINVAL;
+	if (dax_lost_guard(w, f->pfn[idx]))
+		return 0;
 	busy = dax_busy_page(f, idx);
 	/* The model takes no pins on DAX pages: nothing may look busy but
 	 * a page a race_in reader holds a reference on (another CPU's). */
