@@ -42,6 +42,11 @@
 #define FF_NR_DAX_FILES 4
 #define FF_NR_VMAS (FF_NR_RAM_VMAS + 5) /* 4 RAM, 5 DAX */
 #define FF_DAX_FILE_PAGES 32		/* page-index range of each DAX file */
+/* The model's DAX "PMD" order: 8 pages, not the kernel's 512, so that a
+ * 32-page file holds four and the 64-pfn region eight; alignment rules
+ * are the kernel's (index and pfn aligned to the entry size). */
+#define FF_DAX_PMD_ORDER 3
+#define FF_DAX_PMD_NR (1U << FF_DAX_PMD_ORDER)
 #define FF_MAX_MAPS 512	   /* mapping-table capacity (PTE + PMD entries) */
 #define FF_MAX_MAPCOUNT 64 /* per-page mapcount cap the harness respects */
 
@@ -109,6 +114,7 @@ struct ff_dax_file {
 	uint32_t pfn[FF_DAX_FILE_PAGES];   /* index -> pfn */
 	uint8_t shared[FF_DAX_FILE_PAGES]; /* IOMAP_F_SHARED extent */
 	uint8_t entry[FF_DAX_FILE_PAGES];  /* DAX entry in the xarray */
+	uint8_t pmd[FF_DAX_FILE_PAGES];	   /* the entry is a PMD entry */
 };
 
 struct anon_vma {

@@ -41,6 +41,7 @@ enum ff_opcode {
 	FF_OP_PFN_WALK,
 	FF_OP_RACE_IN,
 	FF_OP_RACE_REP,
+	FF_OP_DAX_PMD_FAULT,
 	/* Every unassigned opcode slot of a target decodes to this op: it
 	 * takes no argument bytes, and its executor refuses it (-EOPNOTSUPP)
 	 * and changes nothing.  A new op goes right before it. */
@@ -279,6 +280,7 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op);
 int ff_op_dax_unmap(struct ff_world *w, const struct ff_op *op);
 int ff_op_dax_truncate(struct ff_world *w, const struct ff_op *op);
 int ff_op_dax_busy(struct ff_world *w, const struct ff_op *op);
+int ff_op_dax_pmd_fault(struct ff_world *w, const struct ff_op *op);
 /* race.c: race ops (docs/design.md §11).  race / race_rep / race_pfn run a
  * lockless reader and take the op(s) after them as writers run at a
  * reader point; race_in runs the op after it as the writer and a reader at

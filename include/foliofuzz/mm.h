@@ -222,6 +222,9 @@ void try_to_unmap(struct folio *folio);
 void dax_init_region(struct ff_kernel *k);
 int dax_insert_entry(struct ff_dax_file *f, unsigned long index);
 void dax_disassociate_entry(struct ff_dax_file *f, unsigned long index);
+int dax_insert_pmd_entry(struct ff_dax_file *f, unsigned long base);
+int dax_insert_folio_pmd(struct folio *folio);
+bool dax_pmd_fix_fallback(struct ff_dax_file *f, unsigned long base);
 bool dax_folio_is_shared(const struct folio *folio);
 struct page *dax_busy_page(struct ff_dax_file *f, unsigned long index);
 

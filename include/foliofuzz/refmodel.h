@@ -46,4 +46,12 @@ void ff_obj_move(struct ff_world *w, struct ff_obj *o, unsigned long dpfn);
 /* Drops the object if the model says nothing references it any more. */
 void ff_obj_settle(struct ff_world *w, struct ff_obj *o);
 
+/* DAX: the head pfn of the folio holding pfn (a PMD entry's folio or the
+ * page itself), and the references that folio's mappings hold. */
+unsigned long ff_dax_head(const struct ff_world *w, unsigned long pfn);
+int32_t ff_dax_mapped_refs(const struct ff_world *w, unsigned long head);
+/* A tail of the PMD folio at head kept its own association (the model
+ * marks it, finding F_DAX_MIXED_ORDER): its counts are not the folio's. */
+bool ff_dax_folio_lost(const struct ff_world *w, unsigned long head);
+
 #endif

@@ -42,6 +42,14 @@ enum ff_pstate {
 	FF_PS_SMALL, /* order-0 allocated page */
 };
 
+/* A DAX pfn's place: an order-0 folio, or the head or a tail of a PMD
+ * entry's folio.  A PMD folio's association state is on its head. */
+enum ff_dax_role {
+	FF_DAX_SMALL,
+	FF_DAX_HEAD,
+	FF_DAX_TAIL
+};
+
 enum ff_dax_state {
 	FF_DAX_NONE,
 	FF_DAX_SINGLE,
@@ -49,13 +57,16 @@ enum ff_dax_state {
 };
 
 struct ff_ref_page {
-	uint8_t state;	  /* enum ff_pstate */
-	uint8_t dax;	  /* DAX pages: enum ff_dax_state */
-	uint8_t dax_file; /* DAX_SINGLE: the file */
-	uint8_t pad;
-	uint32_t dax_n;	  /* DAX: associations; SINGLE: the index */
-	uint32_t obj;	  /* object id owning the pfn (valid unless FREE) */
-	int32_t mapcount; /* PTE mappings of this page */
+	uint8_t state;	      /* enum ff_pstate */
+	uint8_t dax;	      /* DAX pages: enum ff_dax_state */
+	uint8_t dax_file;     /* DAX_SINGLE: the file */
+	uint8_t dax_role;     /* DAX: enum ff_dax_role (PMD folios) */
+	uint32_t dax_n;	      /* DAX: associations; SINGLE: the index */
+	uint32_t obj;	      /* object id owning the pfn (valid unless FREE) */
+	int32_t mapcount;     /* PTE mappings of this page */
+	int32_t dax_pmd_maps; /* DAX PMD folio head: its PMD mappings */
+	uint8_t dax_lost;     /* DAX: its own association was overwritten
+			       * when a PMD entry made it a tail */
 };
 
 /* A live folio as the reference model sees it. */

@@ -50,10 +50,13 @@ void check_devpriv_free(struct ff_world *w, unsigned long pfn)
 	}
 }
 
-/* The reverse map memory_failure() would use finds every DAX mapping. */
-static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
+/* The reverse map memory_failure() would use finds every DAX mapping of
+ * pfn, whose folio's head is head: the head's mapping and index (plus the
+ * page's offset in the folio), or the fs block map of a shared folio. */
+static void check_dax_rmap(struct ff_world *w, unsigned long pfn,
+			   unsigned long head)
 {
-	const struct folio *folio = (const struct folio *)&w->k.memmap[pfn];
+	const struct folio *folio = (const struct folio *)&w->k.memmap[head];
 	bool shared = !folio->mapping && folio->share;
 
 	for (uint32_t i = 0; i < w->k.nr_maps; i++) {
@@ -65,7 +68,7 @@ static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
 			continue;
 		if (!shared) {
 			found = folio->mapping == as &&
-				folio->index == m->index;
+				folio->index + (pfn - head) == m->index;
 		} else { /* dax_holder_operations: the fs block map */
 			for (int k = 0; k < FF_NR_DAX_FILES; k++) {
 				const struct ff_dax_file *f =
@@ -77,13 +80,105 @@ static void check_dax_rmap(struct ff_world *w, unsigned long pfn)
 			}
 		}
 		if (!found) {
-			ff_fail(I_DAX_RMAP, &folio->page,
-				"DAX pfn %lu: mapped at d%u index %u (vma %u), "
+			ff_fail(I_DAX_RMAP, &w->k.memmap[pfn],
+				"DAX pfn %lu: mapped at d%u index %u (vma %u%s), "
 				"which memory_failure() would not find",
-				pfn, as->id - FF_NR_FILES, m->index, m->vma);
+				pfn, as->id - FF_NR_FILES, m->index, m->vma,
+				m->pmd ? ", PMD" : "");
 			return;
 		}
 	}
+}
+
+/* A tail of a PMD entry's folio: a compound tail of its head, with no
+ * state of its own (the association is the head's). */
+static void check_dax_tail(struct ff_world *w, unsigned long pfn,
+			   unsigned long head)
+{
+	const struct page *p = &w->k.memmap[pfn];
+	const struct ff_ref_page *r = &w->ref[pfn];
+	char sym[FF_SYM_LEN];
+
+	if (r->dax != FF_DAX_NONE) {
+		/* dax_folio_init() made a page with its own (order-0)
+		 * association a tail of a PMD entry's folio */
+		ff_fail_finding(I_DAX_STATE, F_DAX_MIXED_ORDER, p,
+				"DAX pfn %lu: a tail of the PMD folio at pfn "
+				"%lu, still associated on its own (%s %u)",
+				pfn, head,
+				r->dax == FF_DAX_SINGLE ? "single at index" :
+							  "shares",
+				r->dax_n);
+		return;
+	}
+	if (page_zonenum(p) != ZONE_DEVICE) {
+		ff_fail(I_DEVPRIV_PGMAP, p, "DAX pfn %lu: zone %d", pfn,
+			page_zonenum(p));
+		return;
+	}
+	if (p->compound_head != (unsigned long)&w->k.memmap[head] + 1 ||
+	    PageHead(p)) {
+		ff_fail(I_COMPOUND_TAIL, p,
+			"DAX pfn %lu: a tail of the PMD folio at pfn %lu, "
+			"compound_head %s, flags 0x%lx",
+			pfn, head, ff_sym(p->compound_head, sym), p->flags);
+		return;
+	}
+	if (p->_refcount) {
+		ff_fail(I_TAIL_REFCOUNT, p, "DAX tail pfn %lu: refcount %d",
+			pfn, p->_refcount);
+		return;
+	}
+	if (pfn - head >= 3 && p->mapping != TAIL_MAPPING) {
+		ff_fail(I_TAIL_MAPPING, p, "DAX tail pfn %lu: mapping %s", pfn,
+			ff_sym((unsigned long)p->mapping, sym));
+		return;
+	}
+	if (page_mapcount(p) != r->mapcount) {
+		ff_fail(I_MAPCOUNT, p,
+			"DAX tail pfn %lu: mapcount %d, model %d", pfn,
+			page_mapcount(p), r->mapcount);
+		return;
+	}
+	check_dax_rmap(w, pfn, head);
+}
+
+/* The head of a PMD entry's folio: its order, and the folio's counts. */
+static bool check_dax_head(struct ff_world *w, unsigned long pfn)
+{
+	const struct folio *folio = (const struct folio *)&w->k.memmap[pfn];
+	const struct ff_ref_page *r = &w->ref[pfn];
+	int32_t ptes = 0;
+
+	if (!folio_test_large(folio) ||
+	    folio_order(folio) != FF_DAX_PMD_ORDER ||
+	    folio->_nr_pages != FF_DAX_PMD_NR) {
+		ff_fail(I_COMPOUND_HEAD, &folio->page,
+			"DAX pfn %lu: head of a PMD entry's folio, but PG_head "
+			"%d order %u _nr_pages %u",
+			pfn, folio_test_large(folio), folio_large_order(folio),
+			folio->_nr_pages);
+		return false;
+	}
+	for (unsigned long i = 0; i < FF_DAX_PMD_NR; i++)
+		ptes += w->ref[pfn + i].mapcount;
+	if (folio->_refcount != ptes + r->dax_pmd_maps) {
+		ff_fail(I_REFCOUNT, &folio->page,
+			"DAX PMD folio %lu: refcount %d, the model holds %d "
+			"PTE and %d PMD mappings",
+			pfn, folio->_refcount, ptes, r->dax_pmd_maps);
+		return false;
+	}
+	if (folio->_entire_mapcount + 1 != r->dax_pmd_maps ||
+	    folio->_large_mapcount + 1 != ptes + r->dax_pmd_maps) {
+		ff_fail(I_LARGE_MAPCOUNT, &folio->page,
+			"DAX PMD folio %lu: entire mapcount %d, large "
+			"mapcount %d; the model: %d PMD, %d PTE mappings",
+			pfn, folio->_entire_mapcount + 1,
+			folio->_large_mapcount + 1, r->dax_pmd_maps, ptes);
+		return false;
+	}
+	return true;
 }
 
 void check_dax_page(struct ff_world *w, unsigned long pfn)
@@ -95,6 +190,22 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 	uint32_t assoc;
 	bool ok;
 
+	if (r->dax_lost) {
+		ff_fail_finding(I_DAX_STATE, F_DAX_MIXED_ORDER, p,
+				"DAX pfn %lu: its own association (%s %u) was "
+				"overwritten when a PMD entry of another file "
+				"made it a tail",
+				pfn,
+				r->dax == FF_DAX_SINGLE ? "single at index" :
+							  "shares",
+				r->dax_n);
+		return;
+	}
+	if (r->dax_role == FF_DAX_TAIL) {
+		check_dax_tail(w, pfn,
+			       pfn & ~(unsigned long)(FF_DAX_PMD_NR - 1));
+		return;
+	}
 	if (!check_pgmap(w, pfn, &w->k.dax_pgmap))
 		return;
 	if (folio_test_anon(folio)) {
@@ -140,11 +251,38 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 			folio->share, names[r->dax], r->dax_n);
 		return;
 	}
-	if (p->_refcount != r->mapcount) {
+	if (r->dax_role == FF_DAX_HEAD) {
+		/* a tail associated on its own explains the counts */
+		for (unsigned long i = 1; i < FF_DAX_PMD_NR; i++)
+			if (w->ref[pfn + i].dax != FF_DAX_NONE ||
+			    w->ref[pfn + i].dax_lost) {
+				check_dax_tail(w, pfn + i, pfn);
+				return;
+			}
+		if (!check_dax_head(w, pfn))
+			return;
+	} else if (PageHead(p)) {
+		ff_fail(I_COMPOUND_HEAD, p,
+			"DAX pfn %lu: PG_head on a page no PMD entry holds",
+			pfn);
+		return;
+	} else if (p->_refcount != r->mapcount) {
 		ff_fail(I_REFCOUNT, p,
 			"DAX pfn %lu: refcount %d, the model holds %d mappings "
 			"(0-based DAX refcount)",
 			pfn, p->_refcount, r->mapcount);
+		return;
+	}
+	/* FS-DAX pages are never charged; an order-0 one carries no flag
+	 * but its zone (a PMD folio's page 1 holds _nr_pages there) */
+	if (p->memcg_data) {
+		ff_fail(I_MEMCG, p, "DAX pfn %lu: memcg_data 0x%lx", pfn,
+			p->memcg_data);
+		return;
+	}
+	if (p->flags & ~(ZONES_MASK << ZONES_PGSHIFT) & ~BIT(PG_head)) {
+		ff_fail(I_FLAGS, p, "DAX pfn %lu: flags 0x%lx", pfn,
+			p->flags & ~(ZONES_MASK << ZONES_PGSHIFT));
 		return;
 	}
 	if (page_mapcount(p) != r->mapcount) {
@@ -152,7 +290,7 @@ void check_dax_page(struct ff_world *w, unsigned long pfn)
 			pfn, page_mapcount(p), r->mapcount);
 		return;
 	}
-	check_dax_rmap(w, pfn);
+	check_dax_rmap(w, pfn, pfn);
 }
 
 /* The driver's free list holds exactly the free device pages, once each;

@@ -46,9 +46,27 @@ static unsigned int f_kind(const struct feat_in *in)
 	return in->o ? in->o->kind : FF_KIND_NONE;
 }
 
+/* the object's order; for a DAX op, the order of the entry at its file
+ * and index after the step (0x80 | order; 0x7f without an entry) */
 static unsigned int f_order(const struct feat_in *in)
 {
-	return in->o ? in->o->order : 0xff;
+	const struct ff_dax_file *f;
+
+	if (in->o)
+		return in->o->order;
+	switch (in->op->code) {
+	case FF_OP_DAX_FAULT:
+	case FF_OP_DAX_PMD_FAULT:
+	case FF_OP_DAX_UNMAP:
+	case FF_OP_DAX_TRUNCATE:
+	case FF_OP_DAX_BUSY:
+		f = &in->w->k.dax_files[in->op->arg[0] % FF_NR_DAX_FILES];
+		if (!f->nr || !f->entry[in->op->arg[1] % f->nr])
+			return 0x7f;
+		return 0x80 |
+		       (f->pmd[in->op->arg[1] % f->nr] ? FF_DAX_PMD_ORDER : 0);
+	}
+	return 0xff;
 }
 
 static unsigned int f_mapped(const struct feat_in *in)

@@ -624,6 +624,16 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			     "race with writers+1 writer ops: the k-th op "
 			     "after this runs at the reader's k-th pass of "
 			     "the point (retry loops), the rest after it" },
+	[FF_OP_DAX_PMD_FAULT] = { "dax_pmd_fault",
+				  3,
+				  { { "file", FF_NR_DAX_FILES,
+				      ff_dax_file_names },
+				    { "index", FF_DAX_FILE_PAGES, NULL },
+				    { "vma", 256, NULL } },
+				  ff_op_dax_pmd_fault,
+				  "DAX PMD fault (dax_iomap_pmd_fault) at the "
+				  "aligned index: a PMD entry and mapping, or "
+				  "the PTE fault where the kernel falls back" },
 	[FF_OP_RESERVED] = { "reserved",
 			     0,
 			     { { 0 } },

@@ -194,8 +194,16 @@ static bool snapshot_matches(const struct ff_world *w, const struct page *S,
 	const struct folio *fs = &ps->folio_snapshot;
 	unsigned long pfn = ps->pfn, H = pfn, order;
 
-	if (!same_page_identity(&S[pfn], ph))
+	/* a large head's mapping and index are its folio's: snapshot_page's
+	 * users read them from the folio copy, compared below */
+	if (ph->flags & BIT(PG_head) && !(ph->compound_head & 1) &&
+	    folio_test_large(fs)) {
+		if (S[pfn].compound_head != ph->compound_head ||
+		    !(S[pfn].flags & BIT(PG_head)))
+			return false;
+	} else if (!same_page_identity(&S[pfn], ph)) {
 		return false;
+	}
 	if (ph->compound_head & 1) {
 		if (!in_array(w, ph->compound_head - 1, &H))
 			return false;
@@ -480,7 +488,13 @@ bool ff_race_holds(const struct ff_world *w, const struct folio *folio)
 	for (int i = 0; i < w->race.nr_held; i++)
 		if (w->race.held[i] == folio)
 			return true;
-	return false;
+	/* a race / race_rep GUP-fast reader past its tryget, whose writer
+	 * runs now: its reference is held too */
+	return w->race.run == run_writer && w->race.busy &&
+	       w->race.reader == FF_READER_GUP_FAST &&
+	       w->race.point == RP_GUP_AFTER_TRYGET &&
+	       w->race.pfn < w->k.nr_memmap &&
+	       page_folio(&w->k.memmap[w->race.pfn]) == folio;
 }
 
 /* A reference a reader holds until the writer returns. */

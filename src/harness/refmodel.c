@@ -124,3 +124,31 @@ struct ff_obj *ff_obj_alloced(struct ff_world *w, unsigned long pfn,
 	}
 	return o;
 }
+
+unsigned long ff_dax_head(const struct ff_world *w, unsigned long pfn)
+{
+	if (w->ref[pfn].dax_role == FF_DAX_TAIL)
+		return pfn & ~(unsigned long)(FF_DAX_PMD_NR - 1);
+	return pfn;
+}
+
+int32_t ff_dax_mapped_refs(const struct ff_world *w, unsigned long head)
+{
+	int32_t n = w->ref[head].dax_pmd_maps;
+
+	if (w->ref[head].dax_role != FF_DAX_HEAD)
+		return n + w->ref[head].mapcount;
+	for (unsigned long i = 0; i < FF_DAX_PMD_NR; i++)
+		n += w->ref[head + i].mapcount;
+	return n;
+}
+
+bool ff_dax_folio_lost(const struct ff_world *w, unsigned long head)
+{
+	if (w->ref[head].dax_role != FF_DAX_HEAD)
+		return false;
+	for (unsigned long i = 1; i < FF_DAX_PMD_NR; i++)
+		if (w->ref[head + i].dax_lost)
+			return true;
+	return false;
+}

@@ -189,14 +189,19 @@ static void page_gup_check(struct ff_world *w, unsigned long pfn)
 	fpfn = folio_pfn(folio);
 	idx = ff_obj_index_of(w, fpfn);
 	if (ff_pfn_is_dax(&w->k, pfn)) {
-		/* order-0 DAX pages are their own folio */
-		if (fpfn != pfn ||
-		    folio_ref_count(folio) != w->ref[pfn].mapcount + 1)
+		/* an order-0 DAX page is its own folio; a PMD entry's
+		 * folio holds its 8 pages */
+		unsigned long head = ff_dax_head(w, pfn);
+
+		/* the step's check reports a lost association (a finding) */
+		if (fpfn != head ||
+		    (!ff_dax_folio_lost(w, head) &&
+		     folio_ref_count(folio) != ff_dax_mapped_refs(w, head) + 1))
 			ff_fail(I_GUP, &folio->page,
 				"GUP-fast on DAX pfn %lu: folio %lu, refcount "
 				"%d for %d mappings plus the GUP reference",
 				pfn, fpfn, folio_ref_count(folio),
-				w->ref[pfn].mapcount);
+				ff_dax_mapped_refs(w, head));
 	} else if (PageTail(&folio->page) || pfn < fpfn ||
 		   pfn >= fpfn + (unsigned long)folio_nr_pages(folio)) {
 		/* ownership from the bits: a head (or small page) whose

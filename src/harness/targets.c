@@ -21,7 +21,7 @@ _Static_assert(FF_OP_RESERVED < FF_OPS_SLOTS, "target ops: no slot left");
 
 static const uint8_t dax_ops[] = {
 	FF_OP_DAX_FAULT, FF_OP_DAX_UNMAP, FF_OP_DAX_TRUNCATE,
-	FF_OP_DAX_BUSY,	 FF_OP_RACE_IN,
+	FF_OP_DAX_BUSY,	 FF_OP_RACE_IN,	  FF_OP_DAX_PMD_FAULT,
 };
 
 static const uint8_t devmem_ops[] = {

@@ -47,6 +47,9 @@ int main(void)
 				t, (uint8_t)((r >> 33) % t->nr_ops));
 			ff_prog_push(&seedp, &op);
 		}
+		/* a writer for the aimed races to aim at */
+		if (ff_target_byte(t, FF_OP_SPLIT) >= 0)
+			seedp.ops[20].code = FF_OP_SPLIT;
 		n0 = ff_encode_target(t, &seedp, seed, sizeof(seed));
 		for (unsigned s = 1; s <= 3000; s++) {
 			size_t n, n2;
