@@ -253,6 +253,11 @@ void try_to_migrate(struct folio *folio, bool split_pmd);
 /* remove_migration_ptes(): restore the folio's migration entries onto dst
  * (dst == src after a failed migration; per-page folios after a split). */
 void remove_migration_ptes(struct folio *src, struct folio *dst);
+/* Page-table space in use, in mapping-table entries: a PMD mapping keeps
+ * room for the PTEs a split makes of it (its deposited table).  The
+ * harness's map ops and migrate_vma_insert_page()'s pte_alloc() both
+ * count with it. */
+uint32_t pgtable_slots(const struct ff_kernel *k);
 /* remap_page() after a split that failed to freeze the folio */
 void remap_failed_split(struct folio *folio);
 /* migrate_vma_finalize(): restore a page that was not migrated (pte: the

@@ -195,11 +195,7 @@ int ff_pick_vma(struct ff_world *w, const struct ff_obj *o, uint8_t sel)
 
 uint32_t ff_map_slots(const struct ff_world *w)
 {
-	uint32_t slots = 0;
-
-	for (uint32_t i = 0; i < w->k.nr_maps; i++)
-		slots += w->k.maps[i].pmd ? 1U << w->k.cfg.pmd_order : 1;
-	return slots;
+	return pgtable_slots(&w->k);
 }
 
 static int op_map(struct ff_world *w, const struct ff_op *op)

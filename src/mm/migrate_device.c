@@ -81,9 +81,7 @@ int migrate_vma_setup(struct migrate_vma *args)
 	return 0;
 }
 
-/* Page-table space in use: a PMD mapping keeps room for the PTEs a split
- * makes of it (its deposited table), as the harness's map op counts. */
-static uint32_t pgtable_slots(const struct ff_kernel *k)
+uint32_t pgtable_slots(const struct ff_kernel *k)
 {
 	FF_FUNC();
 	uint32_t slots = 0;
