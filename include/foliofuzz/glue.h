@@ -139,6 +139,7 @@ struct ff_map {
 	uint8_t migration; /* 1 = temporarily a migration entry */
 	uint8_t devpriv;   /* 1 = a device-private swap entry */
 	uint8_t from_pmd;  /* 1 = a PTE __split_huge_pmd() made of a PMD */
+	uint8_t nodeposit; /* 1 = an anon PMD with no page table deposited */
 	uint32_t index;	   /* file page index (DAX mappings) */
 };
 

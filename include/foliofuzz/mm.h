@@ -258,6 +258,9 @@ void remove_migration_ptes(struct folio *src, struct folio *dst);
  * harness's map ops and migrate_vma_insert_page()'s pte_alloc() both
  * count with it. */
 uint32_t pgtable_slots(const struct ff_kernel *k);
+/* pgtable_trans_huge_withdraw() before a PMD mapping is split or zapped:
+ * the anon PMD's deposited page table (a BUG when there is none). */
+void pgtable_withdraw(const struct ff_map *m);
 /* remap_page() after a split that failed to freeze the folio */
 void remap_failed_split(struct folio *folio);
 /* migrate_vma_finalize(): restore a page that was not migrated (pte: the
@@ -284,6 +287,9 @@ int get_hwpoison_page(struct page *page, struct folio **foliop);
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
 int split_folio_to_order(struct folio *folio, unsigned int new_order,
 			 struct page *lock_at);
+/* The PMD fault of a PMD-sized folio in vma: 0, or -ENOMEM when an anon
+ * folio's page table cannot be deposited (the mapping table is full). */
+int map_folio_pmd(struct folio *folio, uint8_t vma);
 
 /* --- mm/migrate.c */
 int folio_expected_refs(struct address_space *mapping, struct folio *folio);

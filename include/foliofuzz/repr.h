@@ -49,8 +49,9 @@ struct ff_repr {
 	/* Maps pages [first, first + nr) of the object by PTE in vma. */
 	void (*map_ptes)(struct ff_world *w, struct ff_obj *o, int vma,
 			 unsigned long first, unsigned long nr);
-	/* Maps the whole folio by PMD in vma (NULL: no PMD mappings). */
-	void (*map_pmd)(struct ff_world *w, struct ff_obj *o, int vma);
+	/* Maps the whole folio by PMD in vma (NULL: no PMD mappings): 0, or
+	 * the fault's errno. */
+	int (*map_pmd)(struct ff_world *w, struct ff_obj *o, int vma);
 	/* Removes one mapping-table entry m of the object (rmap only; the
 	 * caller drops the references). */
 	void (*unmap_one)(struct ff_world *w, struct ff_obj *o,

@@ -203,7 +203,7 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	const struct ff_repr *r = ff_repr_of(w);
 	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
 	unsigned long nr, first, cnt;
-	int vma;
+	int vma, rc;
 
 	if (!o)
 		return -ENOENT;
@@ -219,10 +219,11 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 		touch_obj(w, o);
 		if (o->order != w->k.cfg.pmd_order || o->order == 0)
 			return -EINVAL;
-		if (ff_map_slots(w) + nr > FF_MAX_MAPS ||
-		    o->pmd_maps >= FF_MAX_MAPCOUNT)
+		if (o->pmd_maps >= FF_MAX_MAPCOUNT)
 			return -ENOMEM;
-		r->map_pmd(w, o, vma);
+		rc = r->map_pmd(w, o, vma); /* the page table is the kernel's */
+		if (rc)
+			return rc;
 		o->pmd_maps++;
 		return 0;
 	}

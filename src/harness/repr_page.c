@@ -100,10 +100,12 @@ static void zap_mappings(struct ff_world *w, struct folio *folio,
 			i++;
 			continue;
 		}
-		if (m->pmd)
+		if (m->pmd) {
+			pgtable_withdraw(m); /* zap_deposited_table() */
 			folio_remove_rmap_pmd(folio);
-		else
+		} else {
 			folio_remove_rmap_ptes(folio, pfn_to_page(m->pfn), 1);
+		}
 		folio_put(folio);
 		w->k.maps[i] = w->k.maps[--w->k.nr_maps];
 	}
@@ -148,26 +150,20 @@ static void page_map_ptes(struct ff_world *w, struct ff_obj *o, int vma,
 					 (int)nr);
 }
 
-static void page_map_pmd(struct ff_world *w, struct ff_obj *o, int vma)
+static int page_map_pmd(struct ff_world *w, struct ff_obj *o, int vma)
 {
-	struct folio *folio = obj_folio(o);
-
-	w->k.maps[w->k.nr_maps++] =
-		(struct ff_map){ .pfn = o->pfn, .vma = (uint8_t)vma, .pmd = 1 };
-	folio_get(folio);
-	if (o->kind == FF_KIND_ANON)
-		folio_add_anon_rmap_pmd(folio);
-	else
-		folio_add_file_rmap_pmd(folio);
+	(void)w;
+	return map_folio_pmd(obj_folio(o), (uint8_t)vma);
 }
 
 static void page_unmap_one(struct ff_world *w, struct ff_obj *o,
 			   const struct ff_map *m)
 {
 	(void)w;
-	if (m->pmd)
+	if (m->pmd) {
+		pgtable_withdraw(m); /* zap_huge_pmd(): zap_deposited_table() */
 		folio_remove_rmap_pmd(obj_folio(o));
-	else
+	} else
 		folio_remove_rmap_ptes(obj_folio(o), pfn_to_page(m->pfn), 1);
 }
 

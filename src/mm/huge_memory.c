@@ -168,3 +168,53 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 	}
 	return 0;
 }
+
+/*
+ * The PMD fault of a PMD-sized folio (__do_huge_pmd_anonymous_page() for
+ * anon, do_set_pmd() for the page cache): one PMD entry, the folio's
+ * entire mapcount and a reference.  An anon PMD first gets a page table
+ * (pte_alloc_one()) and deposits it (pgtable_trans_huge_deposit()), so
+ * that __split_huge_pmd() never has to allocate one and zap_huge_pmd()
+ * frees it.  The mapping table stands for page-table memory: the deposit
+ * is 2^pmd_order slots (pgtable_slots()), and with no room for it the
+ * fault fails as with VM_FAULT_OOM.  File PMDs deposit nothing on x86-64
+ * (arch_needs_pgtable_deposit()) but the model keeps the same room.
+ */
+int map_folio_pmd(struct folio *folio, uint8_t vma)
+{
+	FF_FUNC();
+	struct ff_kernel *k = ff_kern;
+	uint32_t used = pgtable_slots(k);
+	bool nodeposit = false;
+
+	if (used + folio_nr_pages(folio) > FF_MAX_MAPS) {
+		/* Knob thp_fault_no_deposit: when pte_alloc_one() fails,
+		 * the anon fault maps the PMD anyway, with no table. */
+		if (!folio_test_anon(folio) ||
+		    !ff_bug_on(thp_fault_no_deposit) || used + 1 > FF_MAX_MAPS)
+			return -ENOMEM;
+		nodeposit = true;
+	}
+	k->maps[k->nr_maps++] =
+		(struct ff_map){ .pfn = (uint32_t)folio_pfn(folio),
+				 .vma = vma,
+				 .pmd = 1,
+				 .nodeposit = nodeposit };
+	folio_get(folio);
+	if (folio_test_anon(folio))
+		folio_add_anon_rmap_pmd(folio);
+	else
+		folio_add_file_rmap_pmd(folio);
+	return 0;
+}
+
+/* pgtable_trans_huge_withdraw() of an anon PMD mapping: a missing deposit
+ * comes back as NULL, which __split_huge_pmd() would populate the PMD
+ * with and zap_deposited_table() would free. */
+void pgtable_withdraw(const struct ff_map *m)
+{
+	VM_BUG_ON_PAGE(m->nodeposit, pfn_to_page(m->pfn), I_PGTABLE,
+		       "PMD mapping in vma %u has no deposited page table: "
+		       "pgtable_trans_huge_withdraw() returns NULL",
+		       m->vma);
+}

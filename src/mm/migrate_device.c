@@ -87,7 +87,9 @@ uint32_t pgtable_slots(const struct ff_kernel *k)
 	uint32_t slots = 0;
 
 	for (uint32_t i = 0; i < k->nr_maps; i++)
-		slots += k->maps[i].pmd ? 1U << k->cfg.pmd_order : 1;
+		slots += k->maps[i].pmd && !k->maps[i].nodeposit ?
+				 1U << k->cfg.pmd_order :
+				 1;
 	return slots;
 }
 

@@ -141,6 +141,7 @@ static void split_huge_pmd(struct ff_kernel *k, uint32_t i)
 	long nr = folio_nr_pages(folio);
 	uint8_t vma = k->maps[i].vma;
 
+	pgtable_withdraw(&k->maps[i]); /* the PTEs go in the deposited table */
 	add_rmap_ptes(folio, &folio->page, (int)nr);
 	folio_remove_rmap_pmd(folio);
 	folio_ref_add(folio, (int)nr - 1);

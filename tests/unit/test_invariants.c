@@ -383,6 +383,19 @@ static struct ff_world *c_migrate(void)
 	return w;
 }
 
+/* An anon PMD whose deposited page table went missing, then zapped. */
+static struct ff_world *c_pgtable(void)
+{
+	struct ff_world *w = world_after("alloc order=4 kind=anon obj=0 "
+					 "index=0\n"
+					 "map h=0 vma=0 first=0 nr=0\n");
+	struct ff_op unmap = op1(FF_OP_UNMAP, 0, 0, 0, 0);
+
+	w->k.maps[0].nodeposit = 1;
+	ff_exec_step(w, &unmap, false);
+	return w;
+}
+
 static struct ff_world *c_memcg(void)
 {
 	struct ff_world *w = world_after(ANON2);
@@ -566,6 +579,7 @@ static const case_fn cases[FF_NR_INVS] = {
 	[I_REF_FREEZE] = c_ref_freeze,
 	[I_SPLIT] = c_split,
 	[I_MIGRATE] = c_migrate,
+	[I_PGTABLE] = c_pgtable,
 	[I_MEMCG] = c_memcg,
 	[I_MODEL] = c_model,
 	[I_LEAK] = c_leak,
