@@ -169,6 +169,26 @@ static unsigned int f_free_dev(const struct feat_in *in)
 	return log2_bucket(in->w->k.dmirror.nr_free);
 }
 
+/* free entries of the mapping table, which stands for page-table memory
+ * (ff_map_slots()): a PMD fault or migrate_vma_insert_page() fails as
+ * it runs out */
+static unsigned int f_map_room(const struct feat_in *in)
+{
+	uint32_t used = ff_map_slots(in->w);
+
+	return log2_bucket(used < FF_MAX_MAPS ? FF_MAX_MAPS - used : 0);
+}
+
+/* the largest order with a free block (0x7f: none): an allocation of a
+ * higher order fails even while smaller blocks are free */
+static unsigned int f_top_order(const struct feat_in *in)
+{
+	for (int o = (int)in->w->k.cfg.max_order; o >= 0; o--)
+		if (in->w->k.nr_free[o])
+			return (unsigned int)o;
+	return 0x7f;
+}
+
 /* Every step: the op, its outcome and the touched object's state. */
 static const struct feat_field step_fields[] = {
 	{ "op", f_op },	      { "outcome", f_outcome }, { "kind", f_kind },
@@ -190,6 +210,15 @@ static const struct feat_field race_fields[] = {
 static const struct feat_field memory_fields[] = {
 	{ "free_ram", f_free_ram },
 	{ "free_dev", f_free_dev },
+};
+
+/* Every step: what is left of the two resources a single allocation can
+ * be refused for while memory remains: page-table room and large blocks.
+ * A row of its own, so it multiplies nothing above; under a hundred
+ * values. */
+static const struct feat_field room_fields[] = {
+	{ "map_room", f_map_room },
+	{ "top_order", f_top_order },
 };
 
 /* race_in's step outcome is its writer's; the others' is the reader's */
@@ -215,6 +244,7 @@ static const struct {
 	{ race_fields, sizeof(race_fields) / sizeof(race_fields[0]), is_race },
 	{ memory_fields, sizeof(memory_fields) / sizeof(memory_fields[0]),
 	  NULL },
+	{ room_fields, sizeof(room_fields) / sizeof(room_fields[0]), NULL },
 };
 
 _Static_assert(sizeof(features) / sizeof(features[0]) <= FF_STATE_FEATURES,
