@@ -18,8 +18,10 @@
 #                  mutation and edge coverage only (FOLIOFUZZ_MUTATOR=0,
 #                  FOLIOFUZZ_STATE_FEEDBACK=0); libfuzzer adds the op-level
 #                  mutator and the state feedback (FOLIOFUZZ_MUTATOR=1);
-#                  afl is AFL++ with the op-level custom mutator and the
-#                  state feedback.  afl needs afl-fuzz and the afl preset;
+#                  libfuzzer-mutator and libfuzzer-feedback have one of
+#                  the two each (what each adds on its own; not in the
+#                  default).  afl is AFL++ with the op-level custom
+#                  mutator and the state feedback.  afl needs afl-fuzz and the afl preset;
 #                  when either is missing the engine is skipped, and the
 #                  script says so.
 #   --knobs L      knob names (default: every kind=bug knob of
@@ -56,7 +58,7 @@
 # crash).  Exit 0, 1 when an engine failed to run, 2 on bad usage.
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" && ff_preamble bugbench.sh || exit 1
 
-FF_USAGE="usage: scripts/bugbench.sh [--trials N] [--time S] [--engines random,libfuzzer-plain,libfuzzer,afl]
+FF_USAGE="usage: scripts/bugbench.sh [--trials N] [--time S] [--engines random,libfuzzer-plain,libfuzzer,libfuzzer-mutator,libfuzzer-feedback,afl]
                            [--knobs LIST] [--start seeds,empty] [--out DIR]
                            [--random-len L] [--no-build] [--report] [--recheck]"
 usage() { ff_usage "$@"; }
@@ -89,8 +91,8 @@ limit=$(ff_duration "$time_arg") || usage "--time wants a duration like 60, 90s 
 engines=${engines//,/ } starts=${starts//,/ }
 for e in $engines; do
 	case $e in
-	libfuzzer | libfuzzer-plain | afl | random) ;;
-	*) usage "--engines: random, libfuzzer-plain, libfuzzer or afl, not '$e'" ;;
+	libfuzzer | libfuzzer-plain | libfuzzer-mutator | libfuzzer-feedback | afl | random) ;;
+	*) usage "--engines: random, libfuzzer-plain, libfuzzer, libfuzzer-mutator, libfuzzer-feedback or afl, not '$e'" ;;
 	esac
 done
 for s in $starts; do
@@ -204,7 +206,7 @@ for e in $engines; do
 			continue
 		fi
 		;;
-	libfuzzer | libfuzzer-plain)
+	libfuzzer | libfuzzer-plain | libfuzzer-mutator | libfuzzer-feedback)
 		for t in $tlist; do
 			[ -x "build/asan/bin/fuzz_$t" ] ||
 				ff_die 1 "build/asan/bin/fuzz_$t is missing (the asan preset builds it)"
@@ -254,6 +256,14 @@ trial_libfuzzer-plain() { # KNOB TARGET START SEED DIR
 
 trial_libfuzzer() { # KNOB TARGET START SEED DIR
 	FOLIOFUZZ_MUTATOR=1 FOLIOFUZZ_STATE_FEEDBACK=1 run_libfuzzer "$@"
+}
+
+trial_libfuzzer-mutator() { # KNOB TARGET START SEED DIR
+	FOLIOFUZZ_MUTATOR=1 FOLIOFUZZ_STATE_FEEDBACK=0 run_libfuzzer "$@"
+}
+
+trial_libfuzzer-feedback() { # KNOB TARGET START SEED DIR
+	FOLIOFUZZ_MUTATOR=0 FOLIOFUZZ_STATE_FEEDBACK=1 run_libfuzzer "$@"
 }
 
 run_libfuzzer() { # KNOB TARGET START SEED DIR (the environment picks the mode)

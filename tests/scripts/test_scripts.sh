@@ -150,6 +150,8 @@ expect_out "unknown option: --dry-run=1" "fuzz.sh names the bad flag"
 expect_rc 2 "bench.sh --out without value" scripts/bench.sh --no-build --out
 expect_out "bench.sh: --out needs a value" "bench.sh names the option"
 expect_rc 2 "bugbench.sh bad --trials" scripts/bugbench.sh --trials=0 --no-build
+expect_rc 2 "bugbench.sh bad --engines" scripts/bugbench.sh --engines=random,libfuzzer-edges --no-build
+expect_out "libfuzzer-feedback or afl, not 'libfuzzer-edges'" "bugbench.sh lists the engines"
 expect_rc 2 "plot.sh -o without value" scripts/plot.sh "$tmp" -o
 expect_rc 2 "triage.sh --runs without value" scripts/triage.sh "$tmp" --runs
 
