@@ -189,7 +189,7 @@ static inline int ff_fuzz_one(const char *name, const uint8_t *data,
 /*
  * libFuzzer's custom mutator and crossover: op-level, on the target's
  * decoded program (src/harness/mutate.c), with libFuzzer's own byte-level
- * mutation one time in five.  Off until its effect is measured (issue 11):
+ * mutation one call in three.  Off until it is shown to help (issue 11):
  * FOLIOFUZZ_MUTATOR=1 turns it on; otherwise every mutation is
  * libFuzzer's own and crossover splices bytes.
  */

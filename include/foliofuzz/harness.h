@@ -234,8 +234,12 @@ void ff_run(const struct ff_run_opts *o, const struct ff_prog *prog,
 size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
 			 struct ff_step s, uint32_t out[FF_STATE_FEATURES]);
 /* Whether the fuzz targets feed features to the engine: yes unless the
- * environment says FOLIOFUZZ_STATE_FEEDBACK=0 (read at each call). */
+ * environment says FOLIOFUZZ_STATE_FEEDBACK=0 (read at each call).  A
+ * comma-separated list of rows (step, race, memory, room) feeds only
+ * those, from then on; a bad value exits 2 with a message. */
 bool ff_state_feedback_wanted(void);
+/* Parses such a value into a row mask (bit f: row f): 0, or -1. */
+int ff_state_rows_parse(const char *e, unsigned int *rows);
 
 /* check.c */
 void ff_check_step(struct ff_world *w);

@@ -10,6 +10,7 @@
  * table and one line in features[].  Only the world is read: the hook
  * changes nothing, and the same world and step give the same features.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,19 +236,26 @@ static bool is_race(const struct feat_in *in)
 	return false;
 }
 
+#define ROW(name, fields, when)                                                \
+	{                                                                      \
+		name, fields, sizeof(fields) / sizeof(fields[0]), when         \
+	}
+
 static const struct {
+	const char *name; /* FOLIOFUZZ_STATE_FEEDBACK picks rows by name */
 	const struct feat_field *fields;
 	size_t nr;
 	bool (*when)(const struct feat_in *in); /* NULL: every step */
 } features[] = {
-	{ step_fields, sizeof(step_fields) / sizeof(step_fields[0]), NULL },
-	{ race_fields, sizeof(race_fields) / sizeof(race_fields[0]), is_race },
-	{ memory_fields, sizeof(memory_fields) / sizeof(memory_fields[0]),
-	  NULL },
-	{ room_fields, sizeof(room_fields) / sizeof(room_fields[0]), NULL },
+	ROW("step", step_fields, NULL),
+	ROW("race", race_fields, is_race),
+	ROW("memory", memory_fields, NULL),
+	ROW("room", room_fields, NULL),
 };
 
-_Static_assert(sizeof(features) / sizeof(features[0]) <= FF_STATE_FEATURES,
+#define NR_ROWS (sizeof(features) / sizeof(features[0]))
+
+_Static_assert(NR_ROWS <= FF_STATE_FEATURES,
 	       "FF_STATE_FEATURES bounds the features of a step");
 
 /* The object the op touched: the one an alloc made, the one its handle
@@ -285,6 +293,10 @@ touched_obj(struct ff_world *w, const struct ff_op *op, struct ff_step s)
 		       NULL;
 }
 
+/* What ff_state_features() computes: set by ff_state_feedback_wanted(),
+ * all rows until then. */
+static unsigned int rows_on = (1u << NR_ROWS) - 1;
+
 /* One multiply per value (the values are small); avalanche at the end. */
 static uint32_t mix(uint32_t h, unsigned int v)
 {
@@ -301,10 +313,11 @@ size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
 	if (op->code >= FF_NR_OPS)
 		return 0;
 	in.o = touched_obj(w, op, s);
-	for (size_t f = 0; f < sizeof(features) / sizeof(features[0]); f++) {
+	for (size_t f = 0; f < NR_ROWS; f++) {
 		uint32_t h = mix(0x811c9dc5u, (unsigned int)f);
 
-		if (features[f].when && !features[f].when(&in))
+		if (!(rows_on >> f & 1) ||
+		    (features[f].when && !features[f].when(&in)))
 			continue;
 		for (size_t i = 0; i < features[f].nr; i++)
 			h = mix(h, features[f].fields[i].get(&in));
@@ -316,9 +329,49 @@ size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
 	return n;
 }
 
+/* The rows FOLIOFUZZ_STATE_FEEDBACK asks for: unset or 1, all; 0, none;
+ * otherwise a comma-separated list of row names (to measure what each
+ * adds).  An unknown name is an error, not a silent "none". */
+int ff_state_rows_parse(const char *e, unsigned int *rows)
+{
+	const char *p = e;
+
+	if (!e || strcmp(e, "1") == 0) {
+		*rows = (1u << NR_ROWS) - 1;
+		return 0;
+	}
+	*rows = 0;
+	if (strcmp(e, "0") == 0)
+		return 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		size_t f;
+
+		for (f = 0; f < NR_ROWS; f++)
+			if (strlen(features[f].name) == len &&
+			    strncmp(p, features[f].name, len) == 0)
+				break;
+		if (f == NR_ROWS)
+			return -1;
+		*rows |= 1u << f;
+		if (!p[len])
+			return 0;
+		p += len + 1; /* past the comma: a name must follow */
+	}
+}
+
 bool ff_state_feedback_wanted(void)
 {
 	const char *e = getenv("FOLIOFUZZ_STATE_FEEDBACK");
+	unsigned int r;
 
-	return !e || strcmp(e, "0") != 0;
+	if (ff_state_rows_parse(e, &r)) {
+		fprintf(stderr,
+			"FOLIOFUZZ_STATE_FEEDBACK=%s: want 0, 1 or a list of "
+			"step,race,memory,room\n",
+			e);
+		exit(2);
+	}
+	rows_on = r;
+	return r != 0;
 }

@@ -190,9 +190,45 @@ static void test_knob(void)
 	unsetenv("FOLIOFUZZ_STATE_FEEDBACK");
 }
 
+/* Rows by name: each alone, a list, and the values that must be refused
+ * (a typo must not silently feed nothing). */
+static void test_rows(void)
+{
+	static const char *const bad[] = { "",	       "steps",	     "step,",
+					   ",step",    "step,,race", "2",
+					   "room race" };
+	unsigned int r;
+	static struct feats all, some;
+	const char *prog = HDR "alloc order=4 kind=anon obj=0 index=0\n"
+			       "map h=0 vma=0 first=0 nr=3\n";
+
+	CHECK(ff_state_rows_parse(NULL, &r) == 0 && r == 15, "unset: %u", r);
+	CHECK(ff_state_rows_parse("1", &r) == 0 && r == 15, "1: %u", r);
+	CHECK(ff_state_rows_parse("0", &r) == 0 && r == 0, "0: %u", r);
+	CHECK(ff_state_rows_parse("race", &r) == 0 && r == 2, "race: %u", r);
+	CHECK(ff_state_rows_parse("room,step", &r) == 0 && r == 9,
+	      "room,step: %u", r);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(ff_state_rows_parse(bad[i], &r) == -1, "'%s' accepted",
+		      bad[i]);
+
+	/* memory alone: one feature a step, a subset of all rows' */
+	run_text(prog, &all);
+	setenv("FOLIOFUZZ_STATE_FEEDBACK", "memory", 1);
+	CHECK(ff_state_feedback_wanted(), "memory alone is off");
+	run_text(prog, &some);
+	CHECK(some.nr == 2 && all.nr == 6,
+	      "memory alone: %zu features, all "
+	      "rows %zu (two steps)",
+	      some.nr, all.nr);
+	unsetenv("FOLIOFUZZ_STATE_FEEDBACK");
+	CHECK(ff_state_feedback_wanted(), "unset is off");
+}
+
 int main(void)
 {
 	test_differ_and_repeat();
+	test_rows();
 	test_random();
 	test_knob();
 	printf("%u passed, %u failed\n", nr_passed, nr_failed);
