@@ -282,8 +282,12 @@ int get_hwpoison_page(struct page *page, struct folio **foliop);
 
 /* --- mm/huge_memory.c */
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
+int split_huge_page_to_list_to_order(struct page *lock_at,
+				     struct list_head *list,
+				     unsigned int new_order);
 int split_folio_to_order(struct folio *folio, unsigned int new_order,
 			 struct page *lock_at);
+int split_folio_to_list(struct folio *folio, struct list_head *list);
 
 /* --- mm/migrate.c */
 int folio_expected_refs(struct address_space *mapping, struct folio *folio);
