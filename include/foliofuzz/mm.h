@@ -296,6 +296,8 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 void folio_migrate_flags(struct folio *dst, struct folio *src);
 int migrate_folio(struct address_space *mapping, struct folio *dst,
 		  struct folio *src);
-int migrate_pages_one(struct folio *src, struct folio **dstp);
+/* *split_rc of migrate_pages_one() when it did not try to split src. */
+#define MIGRATE_NOT_SPLIT 1
+int migrate_pages_one(struct folio *src, struct folio **dstp, int *split_rc);
 
 #endif
