@@ -232,7 +232,8 @@ int migrate_pages_one(struct folio *src, struct folio **dstp, int *split_rc)
 	if (*split_rc)
 		return rc;
 	/* list_splice_tail(&split_folios, &ret_folios), then the caller's
-	 * putback_movable_pages(&ret_folios) */
-	putback_movable_pages(&split_folios);
+	 * putback_movable_pages(&ret_folios); the knob forgets the splice */
+	if (!ff_bug_on(migrate_enomem_split_leak))
+		putback_movable_pages(&split_folios);
 	return rc;
 }
