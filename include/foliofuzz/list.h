@@ -29,6 +29,13 @@ static inline void list_add(struct list_head *n, struct list_head *head)
 	head->next->prev = n;
 	head->next = n;
 }
+static inline void list_add_tail(struct list_head *n, struct list_head *head)
+{
+	n->prev = head->prev;
+	n->next = head;
+	head->prev->next = n;
+	head->prev = n;
+}
 static inline void list_del(struct list_head *e)
 {
 	e->prev->next = e->next;

@@ -285,8 +285,12 @@ int get_hwpoison_page(struct page *page, struct folio **foliop);
 
 /* --- mm/huge_memory.c */
 bool can_split_folio(struct folio *folio, int caller_pins, int *pextra_pins);
+int split_huge_page_to_list_to_order(struct page *lock_at,
+				     struct list_head *list,
+				     unsigned int new_order);
 int split_folio_to_order(struct folio *folio, unsigned int new_order,
 			 struct page *lock_at);
+int split_folio_to_list(struct folio *folio, struct list_head *list);
 /* The PMD fault of a PMD-sized folio in vma: 0, or -ENOMEM when an anon
  * folio's page table cannot be deposited (the mapping table is full). */
 int map_folio_pmd(struct folio *folio, uint8_t vma);
@@ -298,6 +302,8 @@ int folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 void folio_migrate_flags(struct folio *dst, struct folio *src);
 int migrate_folio(struct address_space *mapping, struct folio *dst,
 		  struct folio *src);
-int migrate_pages_one(struct folio *src, struct folio **dstp);
+/* *split_rc of migrate_pages_one() when it did not try to split src. */
+#define MIGRATE_NOT_SPLIT 1
+int migrate_pages_one(struct folio *src, struct folio **dstp, int *split_rc);
 
 #endif

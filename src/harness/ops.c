@@ -304,34 +304,20 @@ static struct folio *obj_folio(const struct ff_obj *o)
 	return (struct folio *)pfn_to_page(o->pfn);
 }
 
-static int op_split(struct ff_world *w, const struct ff_op *op)
+/*
+ * The reference model after split_folio_to_order() of o (rc its result),
+ * the caller's reference following page at: a refusal after unmap_folio()
+ * changed the mappings; a split makes 2^(old-new) objects.  Also used by
+ * migrate's split on -ENOMEM.
+ */
+static int split_update(struct ff_world *w, struct ff_obj *o,
+			unsigned int new_order, unsigned long at, int rc)
 {
-	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
-	unsigned int new_order = op->arg[1];
+	struct folio *folio = obj_folio(o);
+	unsigned long nr = 1UL << o->order, new_nr;
 	struct ff_obj old;
-	struct folio *folio, *keep;
-	unsigned long nr, at, new_nr;
 	uint32_t pos;
-	bool temp;
-	int rc;
 
-	if (!o)
-		return -ENOENT;
-	if (o->order == 0)
-		return -EINVAL; /* callers only split large folios */
-	folio = obj_folio(o);
-	nr = 1UL << o->order;
-	at = op->arg[2] % nr;
-	touch_obj(w, o);
-	temp = o->hrefs == 0; /* the caller must hold a reference */
-	if (temp)
-		folio_get(folio);
-	folio_trylock(folio);
-	rc = split_folio_to_order(folio, new_order, folio_page(folio, at));
-	keep = page_folio(folio_page(folio, at));
-	folio_unlock(keep);
-	if (temp)
-		folio_put(keep);
 	if (o->kind == FF_KIND_FILE && (o->pte_maps || o->pmd_maps) &&
 	    (!rc || !folio_mapped(folio))) {
 		/* unmap_folio() ran (the split went on, or was refused after
@@ -390,6 +376,34 @@ static int op_split(struct ff_world *w, const struct ff_op *op)
 	return 0;
 }
 
+static int op_split(struct ff_world *w, const struct ff_op *op)
+{
+	struct ff_obj *o = ff_obj_handle(w, op->arg[0]);
+	unsigned int new_order = op->arg[1];
+	struct folio *folio, *keep;
+	unsigned long at;
+	bool temp;
+	int rc;
+
+	if (!o)
+		return -ENOENT;
+	if (o->order == 0)
+		return -EINVAL; /* callers only split large folios */
+	folio = obj_folio(o);
+	at = op->arg[2] % (1UL << o->order);
+	touch_obj(w, o);
+	temp = o->hrefs == 0; /* the caller must hold a reference */
+	if (temp)
+		folio_get(folio);
+	folio_trylock(folio);
+	rc = split_folio_to_order(folio, new_order, folio_page(folio, at));
+	keep = page_folio(folio_page(folio, at));
+	folio_unlock(keep);
+	if (temp)
+		folio_put(keep);
+	return split_update(w, o, new_order, at, rc);
+}
+
 /* ---- migrate */
 
 static int op_migrate(struct ff_world *w, const struct ff_op *op)
@@ -398,7 +412,7 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 	struct folio *src, *dst = NULL;
 	unsigned long nr;
 	bool temp;
-	int rc;
+	int rc, split_rc;
 
 	if (!o)
 		return -ENOENT;
@@ -411,11 +425,15 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 	if (temp)
 		folio_get(src);
 	folio_trylock(src);
-	rc = migrate_pages_one(src, &dst);
+	rc = migrate_pages_one(src, &dst, &split_rc);
+	/* after a split on -ENOMEM, src is the order-0 folio at page 0:
+	 * it kept the lock and the isolation reference */
 	folio_unlock(src);
 	if (rc) {
 		if (temp)
 			folio_put(src);
+		if (split_rc != MIGRATE_NOT_SPLIT)
+			split_update(w, o, 0, 0, split_rc);
 		return rc;
 	}
 	touch_obj(w, o);
@@ -506,7 +524,8 @@ const struct ff_op_desc ff_op_table[FF_NR_OPS] = {
 			    { H },
 			    op_migrate,
 			    "migrate to a new RAM folio (migrate_pages, one "
-			    "folio)" },
+			    "folio); on -ENOMEM a large folio is split to "
+			    "order 0 and its pieces put back" },
 	[FF_OP_DEV_ALLOC] = { "dev_alloc",
 			      0,
 			      { { 0 } },

@@ -9,6 +9,8 @@
  * refault on demand), the refcount freeze to 1 + extra pins, the per-folio
  * field logic, the unfreeze of every new folio (origin last), remap_page()
  * (anon only) and the put of every new folio except the one holding lock_at.
+ * With a list (split_folio_to_list(), as migration's try_split_folio() uses
+ * it), each new folio but the origin keeps a reference and goes on the list.
  * A refused split returns the errno and leaves the folio as it was.
  */
 #include "foliofuzz/glue.h"
@@ -81,10 +83,19 @@ static void __split_folio_to_order(struct folio *folio, unsigned int old_order,
 		clear_bit_flags(PG_head, &folio->flags); /* ClearPageCompound */
 }
 
-int split_folio_to_order(struct folio *folio, unsigned int new_order,
-			 struct page *lock_at)
+/*
+ * split_huge_page_to_list_to_order(): split the folio holding lock_at, which
+ * the caller holds locked with one reference.  With list (page reclaim,
+ * migration), every new folio other than the origin takes a reference of
+ * its own and goes on list, as lru_add_page_tail() does; the caller puts
+ * them back.  Without, they go on the LRU with no extra reference.
+ */
+int split_huge_page_to_list_to_order(struct page *lock_at,
+				     struct list_head *list,
+				     unsigned int new_order)
 {
 	FF_FUNC();
+	struct folio *folio = page_folio(lock_at);
 	unsigned int old_order;
 	unsigned long pfn = folio_pfn(folio), nr;
 	struct folio *keep;
@@ -142,6 +153,10 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 		folio_ref_unfreeze(f, 1 + (f->mapping && !folio_test_anon(f) ?
 						   (int)folio_nr_pages(f) :
 						   0));
+		if (list) { /* lru_add_page_tail() */
+			folio_get(f);
+			list_add_tail(&f->lru, list);
+		}
 	}
 	if (ff_bug_on(split_count_not_freeze)) /* page_ref_set, not frozen */
 		folio->_refcount = 0;
@@ -167,6 +182,18 @@ int split_folio_to_order(struct folio *folio, unsigned int new_order,
 		folio_put(f); /* free_folio_and_swap_cache() */
 	}
 	return 0;
+}
+
+int split_folio_to_order(struct folio *folio, unsigned int new_order,
+			 struct page *lock_at)
+{
+	(void)folio; /* lock_at is one of its pages */
+	return split_huge_page_to_list_to_order(lock_at, NULL, new_order);
+}
+
+int split_folio_to_list(struct folio *folio, struct list_head *list)
+{
+	return split_huge_page_to_list_to_order(folio_page(folio, 0), list, 0);
 }
 
 /*

@@ -9,6 +9,7 @@
  * for a single folio.  Writeback, private data and KSM are not modelled.
  */
 #include "foliofuzz/glue.h"
+#include "foliofuzz/list.h"
 #include "foliofuzz/mm.h"
 
 int folio_expected_refs(struct address_space *mapping, struct folio *folio)
@@ -133,12 +134,11 @@ static int move_to_new_folio(struct folio *dst, struct folio *src)
 }
 
 /*
- * migrate_pages_one(): migrate_folio_unmap() + migrate_folio_move() for one
- * locked, isolated src (the caller holds the isolation reference).  On
- * success *dstp holds its allocation reference; on failure src is remapped
- * and dst freed.
+ * migrate_folio_unmap() + migrate_folio_move() for one locked, isolated src
+ * (the caller holds the isolation reference).  On success *dstp holds its
+ * allocation reference; on failure src is remapped and dst freed.
  */
-int migrate_pages_one(struct folio *src, struct folio **dstp)
+static int migrate_unmap_move(struct folio *src, struct folio **dstp)
 {
 	FF_FUNC();
 	unsigned int order = folio_order(src);
@@ -184,4 +184,56 @@ unmapped:
 	folio_unlock(dst);
 	*dstp = dst;
 	return 0;
+}
+
+/*
+ * putback_movable_pages(): each folio goes back on the LRU (not modelled)
+ * and drops the reference that put it on the list (folio_putback_lru()).
+ */
+static void putback_movable_pages(struct list_head *l)
+{
+	FF_FUNC();
+
+	while (!list_empty(l)) {
+		struct folio *folio = list_entry(l->next, struct folio, lru);
+
+		list_del(&folio->lru);
+		folio_put(folio);
+	}
+}
+
+/*
+ * migrate_pages_one(): migrate_pages() of one locked, isolated src.
+ *
+ * migrate_pages_batch(): -ENOMEM (no free block of src's order for dst)
+ * means memory is low.  A large folio is then split to order 0 by
+ * try_split_folio() (every reason but MR_NUMA_MISPLACED allows it; the
+ * model's migration is not a NUMA fault): the new folios other than src's
+ * head keep a reference each and go on split_folios.  With rc < 0,
+ * migrate_pages() does not retry them but splices them into ret_folios,
+ * and the caller puts every folio back.  src, now the order-0 folio at its
+ * first page, keeps the caller's isolation reference and lock.
+ *
+ * *split_rc is the split's result (0, or the errno that refused it; a
+ * refused split leaves src as it was), or MIGRATE_NOT_SPLIT.
+ */
+int migrate_pages_one(struct folio *src, struct folio **dstp, int *split_rc)
+{
+	FF_FUNC();
+	struct list_head split_folios;
+	int rc;
+
+	*split_rc = MIGRATE_NOT_SPLIT;
+	rc = migrate_unmap_move(src, dstp);
+	if (rc != -ENOMEM || !folio_test_large(src))
+		return rc;
+	INIT_LIST_HEAD(&split_folios);
+	*split_rc = split_folio_to_list(src, &split_folios);
+	if (*split_rc)
+		return rc;
+	/* list_splice_tail(&split_folios, &ret_folios), then the caller's
+	 * putback_movable_pages(&ret_folios); the knob forgets the splice */
+	if (!ff_bug_on(migrate_enomem_split_leak))
+		putback_movable_pages(&split_folios);
+	return rc;
 }
