@@ -229,8 +229,14 @@ int migrate_pages_one(struct folio *src, struct folio **dstp, int *split_rc)
 		return rc;
 	INIT_LIST_HEAD(&split_folios);
 	*split_rc = split_folio_to_list(src, &split_folios);
-	if (*split_rc)
+	if (*split_rc) {
+		/* src stays on from for the caller's putback; knob
+		 * migrate_enomem_split_fail_putback puts it back here too,
+		 * dropping the isolation reference twice */
+		if (ff_bug_on(migrate_enomem_split_fail_putback))
+			folio_put(src);
 		return rc;
+	}
 	/* list_splice_tail(&split_folios, &ret_folios), then the caller's
 	 * putback_movable_pages(&ret_folios); the knob forgets the splice */
 	if (!ff_bug_on(migrate_enomem_split_leak))
