@@ -58,11 +58,18 @@ struct ff_enum_result {
 	size_t mem;	     /* bytes of the visited set and frontier */
 };
 
+/* The program ff_enumerate() is running, or NULL: a sanitizer's death
+ * callback names it (in BFS order, the first program that dies is a
+ * shortest one). */
+extern const struct ff_prog *ff_enum_running;
+
 /* The defaults: 16 pfns, max order 2, depth 4, 60 s, 1M states. */
 void ff_enum_opts_default(struct ff_enum_opts *o);
 /* Runs the search; res->prog must be freed with ff_prog_free. */
 void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res);
-/* The transitions from a state with `live` live objects (a race op and
+/* The transitions from a state with `live` live objects, those with more
+ * than one page in `large` (bit h: object h; bit 23: any from 23 on)
+ * (a race op and
  * its writers are one transition of two or three ops): the finite
  * argument domains of docs/design.md §24. */
 struct ff_enum_trans {
@@ -71,7 +78,7 @@ struct ff_enum_trans {
 	size_t nr, cap;
 };
 void ff_enum_transitions(const struct ff_enum_opts *o, unsigned live,
-			 struct ff_enum_trans *out);
+			 uint32_t large, struct ff_enum_trans *out);
 void ff_enum_trans_free(struct ff_enum_trans *t);
 
 #endif

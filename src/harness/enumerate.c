@@ -27,6 +27,8 @@
 
 #include "foliofuzz/enumerate.h"
 
+const struct ff_prog *ff_enum_running;
+
 void ff_enum_opts_default(struct ff_enum_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -101,11 +103,11 @@ static const struct arg_dom doms[] = {
 	{ FF_OP_DAX_TRUNCATE, 1, D_LIST, 4, { 0, 1, 16, 17 } },
 	{ FF_OP_DAX_BUSY, 0, D_ALL, 0, { 0 } },
 	{ FF_OP_DAX_BUSY, 1, D_LIST, 4, { 0, 1, 16, 17 } },
-	/* race ops: reader, h, page (0 and the last page: 255 modulo a
+	/* race ops: reader, h, page (0 and the last page: 63 modulo a
 	 * power of two), point; their writers are appended */
 	{ FF_OP_RACE, 0, D_ALL, 0, { 0 } },
 	{ FF_OP_RACE, 1, D_H, 0, { 0 } },
-	{ FF_OP_RACE, 2, D_LIST, 2, { 0, 255 } },
+	{ FF_OP_RACE, 2, D_LIST, 2, { 0, 63 } },
 	{ FF_OP_RACE, 3, D_ALL, 0, { 0 } },
 	{ FF_OP_RACE_PFN, 0, D_ALL, 0, { 0 } },
 	{ FF_OP_RACE_PFN, 2, D_PFN, 0, { 0 } },
@@ -114,7 +116,7 @@ static const struct arg_dom doms[] = {
 	{ FF_OP_PFN_WALK, 3, D_LIST, 1, { 255 } },
 	{ FF_OP_RACE_REP, 0, D_ALL, 0, { 0 } },
 	{ FF_OP_RACE_REP, 1, D_H, 0, { 0 } },
-	{ FF_OP_RACE_REP, 2, D_LIST, 2, { 0, 255 } },
+	{ FF_OP_RACE_REP, 2, D_LIST, 2, { 0, 63 } },
 	{ FF_OP_RACE_REP, 3, D_ALL, 0, { 0 } },
 	{ FF_OP_RACE_REP, 4, D_LIST, 1, { 1 } },
 	/* race_in is aimed at its writer (aimed_race_in below) */
@@ -181,6 +183,12 @@ static size_t arg_values(const struct ff_enum_opts *o, uint8_t code, unsigned a,
 	return 1;
 }
 
+static bool is_race(uint8_t code)
+{
+	return code == FF_OP_RACE || code == FF_OP_RACE_PFN ||
+	       code == FF_OP_RACE_IN || code == FF_OP_RACE_REP;
+}
+
 /* race: the reader points a reader passes (§11).  A reader at a point it
  * never reaches runs before its writer, which kpageflags at after_page
  * already stands for. */
@@ -244,6 +252,19 @@ static unsigned dax_page(const struct ff_config *c, uint8_t file, uint8_t idx)
 	}
 }
 
+/* race_in's page: the writer's DAX page (and the next) with no live
+ * object, else the object's first or last page (63 modulo its size); the
+ * argument's range is 2^FF_MAX_ORDER, the DAX region a multiple of it or
+ * smaller (race.c takes page modulo nr_dax). */
+static uint8_t page_arg(const struct ff_config *c, bool dax,
+			const struct ff_op *wr, int pg)
+{
+	if (dax)
+		return (uint8_t)((dax_page(c, wr->arg[0], wr->arg[1]) + pg) %
+				 (1U << FF_MAX_ORDER));
+	return pg ? 63 : 0;
+}
+
 static bool allowed(const struct ff_enum_opts *o, uint8_t code)
 {
 	return ff_target_byte(o->target, code) >= 0 &&
@@ -270,9 +291,17 @@ static void trans_push(struct ff_enum_trans *t, const struct ff_op *ops,
 	t->ops.nr += n;
 }
 
+/* Whether live object h has more than one page (a node's `large`: bit h
+ * for the first 23 objects, bit 23 for any of the rest), so that a race's
+ * last page differs from its first. */
+static bool is_large(uint32_t large, unsigned h)
+{
+	return (large >> (h < 23 ? h : 23)) & 1;
+}
+
 /* Every op of code over its domains, into out (singles). */
 static void expand_op(const struct ff_enum_opts *o, uint8_t code, unsigned live,
-		      struct ff_enum_trans *out)
+		      uint32_t large, struct ff_enum_trans *out)
 {
 	const struct ff_op_desc *d = &ff_op_table[code];
 	uint8_t vals[FF_MAX_ARGS][256];
@@ -310,9 +339,14 @@ static void expand_op(const struct ff_enum_opts *o, uint8_t code, unsigned live,
 		op.code = code;
 		for (a = 0; a < d->nargs; a++)
 			op.arg[a] = vals[a][idx[a]];
-		if (code != FF_OP_RACE && code != FF_OP_RACE_REP)
+		if ((code == FF_OP_MAP || code == FF_OP_UNMAP) &&
+		    !is_large(large, op.arg[0]) &&
+		    (op.arg[2] != 0 || op.arg[3] != 1))
+			; /* a small folio: its one page, by PTE */
+		else if (code != FF_OP_RACE && code != FF_OP_RACE_REP)
 			trans_push(out, &op, 1);
-		else if (reader_point_ok(op.arg[0], op.arg[3]))
+		else if (reader_point_ok(op.arg[0], op.arg[3]) &&
+			 (op.arg[2] == 0 || is_large(large, op.arg[1])))
 			trans_push(out, &op, 1); /* a head: writers added */
 		for (a = 0; a < d->nargs; a++) {
 			if (++idx[a] < nv[a])
@@ -324,14 +358,8 @@ static void expand_op(const struct ff_enum_opts *o, uint8_t code, unsigned live,
 	}
 }
 
-static bool is_race(uint8_t code)
-{
-	return code == FF_OP_RACE || code == FF_OP_RACE_PFN ||
-	       code == FF_OP_RACE_IN || code == FF_OP_RACE_REP;
-}
-
 void ff_enum_transitions(const struct ff_enum_opts *o, unsigned live,
-			 struct ff_enum_trans *out)
+			 uint32_t large, struct ff_enum_trans *out)
 {
 	struct ff_enum_trans singles = { 0 }, heads = { 0 };
 
@@ -340,7 +368,8 @@ void ff_enum_transitions(const struct ff_enum_opts *o, unsigned live,
 	for (uint8_t code = 0; code < FF_OP_RESERVED; code++) {
 		if (!allowed(o, code) || code == FF_OP_RACE_IN)
 			continue;
-		expand_op(o, code, live, is_race(code) ? &heads : &singles);
+		expand_op(o, code, live, large,
+			  is_race(code) ? &heads : &singles);
 	}
 	/* the single ops */
 	for (size_t i = 0; i < singles.nr; i++)
@@ -385,20 +414,25 @@ void ff_enum_transitions(const struct ff_enum_opts *o, unsigned live,
 				for (int p = first; p < first + np; p++)
 					for (int pg = 0; pg < 2; pg++)
 						for (int tm = 0; tm < 2; tm++) {
+							/* one page of a small
+							 * folio; every pass
+							 * only where a point
+							 * passes more than once */
+							if ((pg && !dax &&
+							     !is_large(large,
+								       h)) ||
+							    (tm &&
+							     p != RP_SPLIT_TAIL &&
+							     p != RP_FREE_MERGE))
+								continue;
 							memset(t, 0, sizeof(t));
 							t[0].code =
 								FF_OP_RACE_IN;
 							t[0].arg[0] = r;
 							t[0].arg[1] = h;
-							t[0].arg[2] =
-								dax ? (uint8_t)dax_page(
-									      &o->cfg,
-									      wr->arg[0],
-									      wr->arg[1]) +
-										(uint8_t)
-											pg :
-								pg ? 255 :
-								     0;
+							t[0].arg[2] = page_arg(
+								&o->cfg, dax,
+								wr, pg);
 							t[0].arg[3] =
 								(uint8_t)(p -
 									  FF_NR_READER_POINTS);
@@ -460,18 +494,18 @@ static int visited_add(struct visited *v, struct ff_state_hash h)
 
 struct level {
 	struct ff_op *ops; /* nr programs of len ops each */
-	uint8_t *live;	   /* each node's live objects */
+	uint32_t *live;	   /* each node's live objects, and large << 8 */
 	size_t nr, cap;
 };
 
 static void level_push(struct level *l, unsigned len, const struct ff_op *ops,
-		       uint8_t live)
+		       uint32_t live)
 {
 	if (l->nr == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 64;
 		l->ops = realloc(l->ops,
 				 l->cap * (len ? len : 1) * sizeof(*l->ops));
-		l->live = realloc(l->live, l->cap);
+		l->live = realloc(l->live, l->cap * sizeof(*l->live));
 		if (!l->ops || !l->live)
 			abort(); /* host out of memory */
 	}
@@ -487,10 +521,12 @@ static void level_free(struct level *l)
 	memset(l, 0, sizeof(*l));
 }
 
+#define TR_CACHE 1024
+
 struct hook {
 	const struct ff_prog *prog;
 	struct ff_state_hash hash;
-	uint32_t live;
+	uint32_t live; /* nr_objs, and which may be large << 8 */
 	bool hashed;
 };
 
@@ -505,7 +541,10 @@ static void on_step(void *ctx, struct ff_world *w, const struct ff_op *op,
 	(void)s;
 	if (k + w->consumed + 1 >= h->prog->nr && !ff_world_failed(w)) {
 		h->hash = ff_state_hash(w);
-		h->live = w->nr_objs;
+		h->live = w->nr_objs < 255 ? w->nr_objs : 255;
+		for (uint32_t i = 0; i < w->nr_objs; i++)
+			if (w->objs[i].order)
+				h->live |= 1U << (8 + (i < 23 ? i : 23));
 		h->hashed = true;
 	}
 }
@@ -532,8 +571,10 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 {
 	unsigned D = o->depth, best_len = 0;
 	struct level *lv = calloc(D + 1, sizeof(*lv));
-	struct ff_enum_trans *tr = calloc(256, sizeof(*tr));
-	bool *tr_done = calloc(256, sizeof(*tr_done));
+	/* transitions by node info (live | large << 8), direct-mapped */
+	struct ff_enum_trans *tr = calloc(TR_CACHE, sizeof(*tr));
+	uint32_t *tr_key = calloc(TR_CACHE, sizeof(*tr_key));
+	bool *tr_done = calloc(TR_CACHE, sizeof(*tr_done));
 	struct visited vis;
 	struct ff_run_opts ro;
 	struct ff_result r;
@@ -543,7 +584,7 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 	double t0 = now();
 	unsigned cut_at = ~0U;
 
-	if (!lv || !tr || !tr_done || !devnull)
+	if (!lv || !tr || !tr_key || !tr_done || !devnull)
 		abort();
 	memset(res, 0, sizeof(*res));
 	ff_prog_init(&res->prog);
@@ -582,15 +623,21 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 		if (best_len && best_len <= d + 1)
 			break;
 		for (size_t i = 0; i < cur->nr; i++) {
-			unsigned live = cur->live[i];
-			struct ff_enum_trans *t = &tr[live];
+			uint32_t info = cur->live[i];
+			size_t slot =
+				(info * 0x9e3779b1U) >> 22 & (TR_CACHE - 1);
+			struct ff_enum_trans *t = &tr[slot];
 			size_t at = 0;
 
 			res->expanded++;
-			if (!tr_done[live]) {
+			if (!tr_done[slot] || tr_key[slot] != info) {
+				if (tr_done[slot])
+					ff_enum_trans_free(t);
 				ff_prog_init(&t->ops);
-				ff_enum_transitions(o, live, t);
-				tr_done[live] = true;
+				ff_enum_transitions(o, info & 0xff, info >> 8,
+						    t);
+				tr_done[slot] = true;
+				tr_key[slot] = info;
 			}
 			for (size_t j = 0; j < t->nr; at += t->lens[j++]) {
 				unsigned len = d + t->lens[j];
@@ -606,7 +653,9 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 					ff_prog_push(&prog,
 						     &t->ops.ops[at + k]);
 				hk.hashed = false;
+				ff_enum_running = &prog;
 				ff_run(&ro, &prog, &r);
+				ff_enum_running = NULL;
 				res->programs++;
 				if (r.inv != FF_INV_NONE) {
 					best_len = len;
@@ -634,9 +683,7 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 						cut_at = len;
 				} else {
 					level_push(&lv[len], len, prog.ops,
-						   (uint8_t)(hk.live < 255 ?
-								     hk.live :
-								     255));
+						   hk.live);
 				}
 				if (o->seconds > 0 &&
 				    (res->programs & 63) == 0 &&
@@ -675,11 +722,12 @@ out:
 	res->mem = mem_of(&vis, lv, D + 1);
 	for (unsigned d = 0; d <= D; d++)
 		level_free(&lv[d]);
-	for (int i = 0; i < 256; i++)
+	for (int i = 0; i < TR_CACHE; i++)
 		if (tr_done[i])
 			ff_enum_trans_free(&tr[i]);
 	free(lv);
 	free(tr);
+	free(tr_key);
 	free(tr_done);
 	free(vis.slot);
 	ff_prog_free(&prog);

@@ -161,8 +161,42 @@ static void test_search(void)
 	ff_prog_free(&r1.prog);
 }
 
+/* Every transition is a valid text trace: arguments within their ranges
+ * (the -o output must parse). */
+static void test_domains(void)
+{
+	static const uint32_t infos[] = { 0, 1, 1 | 1 << 8, 3 | 5 << 8 };
+	struct ff_enum_opts o;
+	size_t bad = 0, nr = 0;
+
+	ff_enum_opts_default(&o);
+	for (size_t t = 0; t < ff_nr_targets; t++) {
+		o.target = &ff_targets[t];
+		for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+			struct ff_enum_trans tr = { 0 };
+
+			ff_prog_init(&tr.ops);
+			ff_enum_transitions(&o, infos[i] & 0xff, infos[i] >> 8,
+					    &tr);
+			for (size_t k = 0; k < tr.ops.nr; k++) {
+				const struct ff_op *op = &tr.ops.ops[k];
+				const struct ff_op_desc *d =
+					&ff_op_table[op->code];
+
+				nr++;
+				for (unsigned a = 0; a < d->nargs; a++)
+					bad += op->arg[a] >= d->args[a].range;
+			}
+			ff_enum_trans_free(&tr);
+		}
+	}
+	CHECK(nr > 0 && bad == 0,
+	      "%zu of %zu ops with an argument out of range", bad, nr);
+}
+
 int main(void)
 {
+	test_domains();
 	test_hash();
 	test_search();
 	printf("%u passed, %u failed\n", nr_passed, nr_failed);
