@@ -4,7 +4,7 @@
  *   foliofuzz decode IN [-o OUT] [--target=T]     bytes -> text trace
  *   foliofuzz encode IN.trace -o OUT [--target=T] text -> canonical bytes
  *   foliofuzz run IN [--bugs=LIST] [--verbose] [--no-suppress] [--pfns=N]
- *                 [--target=T] [--summary]
+ *                 [--max-order=K] [--target=T] [--summary]
  *   (raw bytes are decoded with target T's op subset; default "ops")
  *   foliofuzz explain ID | --list
  *   foliofuzz knobs                    bug knobs: NAME TARGET KIND
@@ -13,6 +13,7 @@
  *   foliofuzz bench [--seconds=S] [--len=L] [--seed=S] [--pfns=N]
  *                   [--target=T] [--tsv]
  *   foliofuzz random --target=T [--bugs=LIST] [--seconds=S] ...  (random.c)
+ *   foliofuzz enumerate --target=T [--pfns=N] [--depth=D] ...  (enumerate.c)
  *   foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] [--target=T]
  *                      [--no-suppress]   (minimize.c)
  *   foliofuzz expect FILE.trace               (verify.c)
@@ -42,7 +43,7 @@ static const char usage_text[] =
 	"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
 	"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
 	"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
-	"[--no-suppress] [--differential] [--pfns=N] [--target=T] "
+	"[--no-suppress] [--differential] [--pfns=N] [--max-order=K] [--target=T] "
 	"[--summary] [--model] [--kshim-diff]\n"
 	"       foliofuzz expect FILE.trace   (its '# expect:' line: "
 	"KIND ID BUGS FINDING FIX, tab-separated)\n"
@@ -58,6 +59,9 @@ static const char usage_text[] =
 	"       foliofuzz random [--target=T] [--bugs=LIST] "
 	"[--seconds=S] [--seed=S] [--len=L] [--corpus=DIR] "
 	"(random --help)\n"
+	"       foliofuzz enumerate --target=T [--pfns=N] [--max-order=K] "
+	"[--depth=D] [--ops=LIST] [--bugs=LIST] [--seconds=S] "
+	"[--max-states=M] [-o OUT.trace] (enumerate --help)\n"
 	"       foliofuzz minimize IN [-o OUT.trace] [--bugs=LIST] "
 	"[--target=T] [--no-suppress] [--pfns=N]\n"
 	"       foliofuzz kshim-gate LAYOUT.tsv   "
@@ -560,6 +564,11 @@ static int cmd_run(int argc, char **argv)
 			    v < 1)
 				return usage("run: --pfns needs 1..1048576");
 			o.cfg.nr_pfns = (uint32_t)v;
+		} else if (strncmp(argv[i], "--max-order=", 12) == 0) {
+			/* the small worlds of `enumerate` */
+			if (!ff_cli_parse_uint(argv[i] + 12, FF_MAX_ORDER, &v))
+				return usage("run: --max-order needs 0..6");
+			o.cfg.max_order = (uint8_t)v;
 		} else if (argv[i][0] == '-' && argv[i][1])
 			return unknown_opt("run", argv[i]);
 		else if (!in)
@@ -869,6 +878,7 @@ out:
 
 int ff_cmd_minimize(int argc, char **argv);		     /* minimize.c */
 int ff_cmd_random(int argc, char **argv);		     /* random.c */
+int ff_cmd_enumerate(int argc, char **argv);		     /* enumerate.c */
 int ff_cmd_expect(int argc, char **argv);		     /* verify.c */
 int ff_cmd_verify(int argc, char **argv, const char *argv0); /* verify.c */
 int ff_cmd_kshim_gate(int argc, char **argv);		     /* kshim_gate.c */
@@ -877,8 +887,9 @@ int ff_cmd_kshim_gate(int argc, char **argv);		     /* kshim_gate.c */
  * second form is joined into the first before a command sees it, so every
  * command takes both (the scripts write "--bugs LIST"). */
 static const char *const valued[] = {
-	"--bugs", "--target", "--pfns", "--seconds", "--seed",
-	"--len",  "--corpus", "--save", NULL,
+	"--bugs", "--target",	  "--pfns", "--seconds",   "--seed",
+	"--len",  "--corpus",	  "--save", "--max-order", "--depth",
+	"--ops",  "--max-states", NULL,
 };
 
 static int join_values(int argc, char **argv)
@@ -920,7 +931,7 @@ int main(int argc, char **argv)
 	cmd = argv[1];
 	if (argc == 3 && cmd[0] != '-' &&
 	    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0) &&
-	    strcmp(cmd, "random") != 0)
+	    strcmp(cmd, "random") != 0 && strcmp(cmd, "enumerate") != 0)
 		return sub_usage(cmd);
 	if (strcmp(cmd, "decode") == 0)
 		return cmd_decode(argc - 2, argv + 2);
@@ -942,6 +953,8 @@ int main(int argc, char **argv)
 		return ff_cmd_minimize(argc - 2, argv + 2);
 	if (strcmp(cmd, "random") == 0)
 		return ff_cmd_random(argc - 2, argv + 2);
+	if (strcmp(cmd, "enumerate") == 0)
+		return ff_cmd_enumerate(argc - 2, argv + 2);
 	if (strcmp(cmd, "expect") == 0)
 		return ff_cmd_expect(argc - 2, argv + 2);
 	if (strcmp(cmd, "verify") == 0)
