@@ -7,7 +7,8 @@
 # regression trace uses (--ops), in the knob's target (target ops when the
 # trace needs an op outside it), each knob within SECONDS (default 10).
 # tests/data/enumerate_knobs.txt may give a knob its own world (--pfns,
-# --max-order, passed to enumerate and to the replay), inv=ID when the
+# --max-order, passed to enumerate and to the replay), ops=target to search
+# the target's whole op mix instead of the trace's ops, inv=ID when the
 # shortest program breaks another invariant than the regression trace, and
 # after " -- " the
 # reason it is not required: a knob that needs a bigger world or a deeper
@@ -52,6 +53,7 @@ while read -r k t kind; do
 	for w in $opts; do
 		case $w in
 		inv=*) inv=${w#inv=} ;; # the shortest program shows another id
+		ops=target) ops= ;;     # the target's whole op mix
 		*) world="$world $w" ;;
 		esac
 	done
@@ -59,7 +61,7 @@ while read -r k t kind; do
 	[ -n "$listed" ] && lim=2
 	start=$(date +%s.%N)
 	# shellcheck disable=SC2086 # the world's options, word-split
-	"$ff" enumerate --target="$tt" --bugs="$k" --ops="$ops" --depth="$nr" $world \
+	"$ff" enumerate --target="$tt" --bugs="$k" ${ops:+--ops="$ops"} --depth="$nr" $world \
 		--seconds="$lim" --max-states=4000000 -o "$tmp/$k.trace" >"$tmp/$k.out" 2>&1
 	rc=$?
 	el=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
