@@ -184,9 +184,11 @@ int ff_cmd_enumerate(int argc, char **argv)
 				return eusage("--seconds needs a positive "
 					      "number");
 		} else if (strncmp(a, "--max-states=", 13) == 0) {
-			if (!ff_cli_parse_uint(a + 13, 1UL << 28, &v) || !v)
+			/* the visited set: 16-byte slots, twice as many as
+			 * states (4 GiB at the bound) */
+			if (!ff_cli_parse_uint(a + 13, 100000000, &v) || !v)
 				return eusage("--max-states needs "
-					      "1..268435456");
+					      "1..100000000");
 			o.max_states = v;
 		} else if (strcmp(a, "--no-suppress") == 0) {
 			o.suppress = 0;

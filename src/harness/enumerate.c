@@ -570,7 +570,8 @@ static size_t mem_of(const struct visited *v, const struct level *lv,
 	size_t m = (v->mask + 1) * sizeof(*v->slot);
 
 	for (unsigned d = 0; d < n; d++)
-		m += lv[d].cap * (d ? d : 1) * sizeof(struct ff_op) + lv[d].cap;
+		m += lv[d].cap *
+		     ((d ? d : 1) * sizeof(struct ff_op) + sizeof(*lv[d].live));
 	return m;
 }
 

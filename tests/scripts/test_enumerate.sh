@@ -27,6 +27,7 @@ expect_rc 2 "depth 0" "$ff" enumerate --target=ops --depth=0
 expect_rc 2 "depth not a number" "$ff" enumerate --target=ops --depth=x
 expect_rc 2 "seconds negative" "$ff" enumerate --target=ops --seconds=-1
 expect_rc 2 "max-states 0" "$ff" enumerate --target=ops --max-states=0
+expect_rc 2 "max-states above 1e8" "$ff" enumerate --target=ops --max-states=100000001
 expect_rc 2 "pfns too small" "$ff" enumerate --target=ops --pfns=2
 expect_rc 2 "order above 6" "$ff" enumerate --target=ops --max-order=7
 expect_rc 2 "order larger than the world" "$ff" enumerate --target=ops --pfns=8 --max-order=4
