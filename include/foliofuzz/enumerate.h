@@ -45,6 +45,7 @@ struct ff_enum_result {
 	bool found;	     /* a violation */
 	int inv;	     /* its invariant */
 	struct ff_prog prog; /* the shortest failing program (found) */
+	bool shortest;	     /* found, and every shorter program ran */
 	unsigned depth_done; /* every program up to this depth ran */
 	bool cut_states;     /* the visited set filled: states not kept */
 	bool cut_time;	     /* the time limit stopped the search */

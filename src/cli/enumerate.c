@@ -239,10 +239,19 @@ int ff_cmd_enumerate(int argc, char **argv)
 		ro.report = stdout;
 		fflush(stdout);
 		ff_run(&ro, &r.prog, &rr);
-		printf("enumerate: found %s at depth %zu (shortest; %llu "
-		       "programs, %zu states, %.3f s)\n",
-		       ff_invs[r.inv].id, r.prog.nr,
-		       (unsigned long long)r.programs, r.states, r.secs);
+		if (r.shortest)
+			printf("enumerate: found %s at depth %zu (shortest; "
+			       "%llu programs, %zu states, %.3f s)\n",
+			       ff_invs[r.inv].id, r.prog.nr,
+			       (unsigned long long)r.programs, r.states,
+			       r.secs);
+		else
+			printf("enumerate: found %s at depth %zu (not shown "
+			       "shortest: the search was cut with depth %u "
+			       "complete; %llu programs, %zu states, %.3f s)\n",
+			       ff_invs[r.inv].id, r.prog.nr, r.depth_done,
+			       (unsigned long long)r.programs, r.states,
+			       r.secs);
 		if (out) {
 			FILE *f = ff_cli_open_out(out);
 

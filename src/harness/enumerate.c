@@ -664,7 +664,10 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 				ff_enum_running = &prog;
 				ff_run(&ro, &prog, &r);
 				ff_enum_running = NULL;
-				res->programs++;
+				if ((++res->programs & 63) == 0 &&
+				    o->seconds > 0 && now() - t0 >= o->seconds)
+					res->cut_time =
+						true; /* after this one */
 				if (r.inv != FF_INV_NONE) {
 					best_len = len;
 					res->found = true;
@@ -673,13 +676,15 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 					for (size_t k = 0; k < prog.nr; k++)
 						ff_prog_push(&res->prog,
 							     &prog.ops[k]);
-					if (len == d + 1)
+					if (len == d + 1 || res->cut_time)
 						goto out;
 					continue;
 				}
 				if (r.finding != FF_FINDING_NONE ||
 				    r.expected >= 0 || !hk.hashed) {
 					res->dead++;
+					if (res->cut_time)
+						goto out;
 					continue;
 				}
 				add = visited_add(&vis, hk.hash);
@@ -693,12 +698,8 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 					level_push(&lv[len], len, prog.ops,
 						   hk.live);
 				}
-				if (o->seconds > 0 &&
-				    (res->programs & 63) == 0 &&
-				    now() - t0 >= o->seconds) {
-					res->cut_time = true;
+				if (res->cut_time)
 					goto out;
-				}
 			}
 		}
 		level_free(cur);
@@ -719,10 +720,12 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 		}
 	}
 out:
-	if (res->found && best_len)
-		res->depth_done = best_len - 1;
 	if (cut_at != ~0U && res->depth_done > cut_at)
 		res->depth_done = cut_at;
+	/* shortest when every shorter program ran: not so when a race
+	 * transition's violation was found and then the time limit cut the
+	 * level before it, or a state before it was not kept */
+	res->shortest = res->found && best_len <= res->depth_done + 1;
 	res->states = vis.nr;
 	for (unsigned d = 0; d <= D; d++)
 		res->frontier += lv[d].nr;

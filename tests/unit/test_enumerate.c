@@ -156,8 +156,10 @@ static void test_search(void)
 			    sizeof(err)) == 0,
 	      "knob");
 	ff_enumerate(&o, &r1);
-	CHECK(r1.found && r1.inv == I_FREE_BAD_PAGE && r1.prog.nr == 1,
-	      "type_not_reset_on_free at depth 1 (%zu ops)", r1.prog.nr);
+	CHECK(r1.found && r1.inv == I_FREE_BAD_PAGE && r1.prog.nr == 1 &&
+		      r1.shortest && r1.depth_done == 0,
+	      "type_not_reset_on_free at depth 1 (%zu ops), shortest",
+	      r1.prog.nr);
 	ff_prog_free(&r1.prog);
 }
 
