@@ -99,6 +99,35 @@ static uint32_t handle_of(const struct ff_world *w, uint32_t id)
 	return ~0U;
 }
 
+/* A reference entry as a freshly built world has it (owner aside: a free
+ * pfn's owner field is stale). */
+static bool ref_blank(const struct ff_ref_page *e)
+{
+	return e->state == FF_PS_FREE && !e->dax && !e->dax_file &&
+	       !e->dax_role && !e->dax_n && !e->mapcount && !e->dax_pmd_maps &&
+	       !e->dax_lost;
+}
+
+/* Pfn p's struct page and reference entry, unless both are as built
+ * (so the hash depends on the state, not on which pfns were touched). */
+static void mix_pfn(struct hasher *h, const struct ff_world *w, unsigned long p)
+{
+	const struct ff_ref_page *e = &w->ref[p];
+	uint32_t owner;
+
+	if (w->img_memmap && ref_blank(e) &&
+	    !memcmp(&w->k.memmap[p], &w->img_memmap[p], sizeof(struct page)))
+		return;
+	owner = e->state == FF_PS_FREE ? ~1U : handle_of(w, e->obj);
+	mix(h, p);
+	mix_words(h, &w->k.memmap[p], sizeof(struct page));
+	mix(h, (uint64_t)e->state << 56 | (uint64_t)e->dax << 48 |
+		       (uint64_t)e->dax_file << 40 |
+		       (uint64_t)e->dax_role << 32 | e->dax_n);
+	mix(h, (uint64_t)owner << 32 | (uint32_t)e->mapcount);
+	mix(h, (uint64_t)(uint32_t)e->dax_pmd_maps << 8 | e->dax_lost);
+}
+
 struct ff_state_hash ff_state_hash(const struct ff_world *w)
 {
 	struct hasher h = {
@@ -114,8 +143,19 @@ struct ff_state_hash ff_state_hash(const struct ff_world *w)
 	h.w_lo = (uintptr_t)w;
 	h.w_hi = h.w_lo + sizeof(*w);
 
-	mix_words(&h, k->memmap, k->nr_memmap * sizeof(struct page));
-	mix_words(&h, (const char *)k + from, to - from);
+	/* what differs from the world as built: the pfns the program
+	 * touched (the final sweep holds every other one to its image and a
+	 * blank reference entry, design.md §13), and the kernel's objects */
+	for (size_t i = 0; w->img_memmap && i < (k->nr_memmap + 63) / 64; i++)
+		for (uint64_t d = w->dirty[i]; d; d &= d - 1)
+			mix_pfn(&h, w, i * 64 + __builtin_ctzll(d));
+	for (unsigned long p = 0; !w->img_memmap && p < k->nr_memmap; p++)
+		mix_pfn(&h, w, p);
+	if (w->img && !memcmp((const char *)k + from,
+			      (const char *)&w->img->k + from, to - from))
+		mix(&h, 0x6b65726e656c); /* the kernel's objects as built */
+	else
+		mix_words(&h, (const char *)k + from, to - from);
 	mix(&h, k->nr_maps);
 	for (uint32_t i = 0; i < k->nr_maps; i++) {
 		const struct ff_map *m = &k->maps[i];
@@ -140,18 +180,6 @@ struct ff_state_hash ff_state_hash(const struct ff_world *w)
 				(uint32_t)o->pmd_maps);
 		mix(&h, (uint64_t)o->mapping_id << 8 | o->devpriv);
 		mix(&h, o->index);
-	}
-	for (unsigned long p = 0; p < k->nr_memmap; p++) {
-		const struct ff_ref_page *e = &w->ref[p];
-		/* a free pfn's owner field is stale: no owner */
-		uint32_t owner =
-			e->state == FF_PS_FREE ? ~1U : handle_of(w, e->obj);
-
-		mix(&h, (uint64_t)e->state << 56 | (uint64_t)e->dax << 48 |
-				(uint64_t)e->dax_file << 40 |
-				(uint64_t)e->dax_role << 32 | e->dax_n);
-		mix(&h, (uint64_t)owner << 32 | (uint32_t)e->mapcount);
-		mix(&h, (uint64_t)(uint32_t)e->dax_pmd_maps << 8 | e->dax_lost);
 	}
 	r.lo = fmix(h.a ^ rotl(h.b, 17));
 	r.hi = fmix(h.b + h.a);
