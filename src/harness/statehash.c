@@ -151,11 +151,17 @@ struct ff_state_hash ff_state_hash(const struct ff_world *w)
 			mix_pfn(&h, w, i * 64 + __builtin_ctzll(d));
 	for (unsigned long p = 0; !w->img_memmap && p < k->nr_memmap; p++)
 		mix_pfn(&h, w, p);
-	if (w->img && !memcmp((const char *)k + from,
-			      (const char *)&w->img->k + from, to - from))
-		mix(&h, 0x6b65726e656c); /* the kernel's objects as built */
-	else
-		mix_words(&h, (const char *)k + from, to - from);
+	/* the kernel's objects: the 64-byte pieces that differ from the
+	 * world as built, each with its offset */
+	for (size_t off = from; off < to; off += 64) {
+		size_t n = to - off < 64 ? to - off : 64;
+
+		if (w->img && !memcmp((const char *)k + off,
+				      (const char *)&w->img->k + off, n))
+			continue;
+		mix(&h, off);
+		mix_words(&h, (const char *)k + off, n);
+	}
 	mix(&h, k->nr_maps);
 	for (uint32_t i = 0; i < k->nr_maps; i++) {
 		const struct ff_map *m = &k->maps[i];
