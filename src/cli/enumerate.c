@@ -275,7 +275,10 @@ int ff_cmd_enumerate(int argc, char **argv)
 		else
 			printf(" (cut by %s before depth %u; depth %u "
 			       "complete)\n",
-			       r.cut_time ? "the time limit" : "--max-states",
+			       r.cut_time && r.cut_states ?
+				       "the time limit and --max-states" :
+			       r.cut_time ? "the time limit" :
+					    "--max-states",
 			       o.depth, r.depth_done);
 		rc = 0;
 	}
