@@ -179,6 +179,24 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 	}
 }
 
+/*
+ * remove_migration_pmd(): a PMD migration entry becomes a PMD mapping of
+ * dst again, with the reference set_pmd_migration_entry() dropped and the
+ * PMD rmap.  Knob migrate_pmd_fail_noref: when a failed migration puts the
+ * entry back onto src itself, the reference is not taken again, as if the
+ * migration entry had kept it (set_pmd_migration_entry() did drop it).
+ */
+static void remove_migration_pmd(struct folio *src, struct folio *dst)
+{
+	FF_FUNC();
+	if (dst != src || !ff_bug_on(migrate_pmd_fail_noref))
+		folio_get(dst);
+	if (folio_test_anon(dst))
+		folio_add_anon_rmap_pmd(dst);
+	else
+		folio_add_file_rmap_pmd(dst);
+}
+
 /* Which migration entries a restoring rmap walk reaches (the knobs'
  * truncated walks; RESTORE_ALL is the kernel's). */
 enum restore_walk {
@@ -215,13 +233,10 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 		m->migration = 0;
 		/* a device-private destination is mapped by a swap entry */
 		m->devpriv = folio_is_device_private(dst);
-		folio_get(dst);
 		if (m->pmd) {
-			if (folio_test_anon(dst))
-				folio_add_anon_rmap_pmd(dst);
-			else
-				folio_add_file_rmap_pmd(dst);
+			remove_migration_pmd(src, dst);
 		} else {
+			folio_get(dst);
 			add_rmap_ptes(dst, pfn_to_page(m->pfn), 1);
 		}
 		ff_touch(m->pfn, 1);
