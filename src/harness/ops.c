@@ -410,6 +410,16 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 	temp = o->hrefs == 0; /* isolation takes a reference */
 	if (temp)
 		folio_get(src);
+	if (!folio_mapping(src) &&
+	    folio_ref_count(src) - 1 > folio_mapcount(src)) {
+		/* isolate_migratepages_block(): compaction leaves an anon
+		 * folio with references beyond its mappings and its own
+		 * alone, since migration would fail.  The check is racy: a
+		 * reference taken after it fails the move after the unmap. */
+		if (temp)
+			folio_put(src);
+		return -EAGAIN;
+	}
 	folio_trylock(src);
 	rc = migrate_pages_one(src, &dst);
 	folio_unlock(src);

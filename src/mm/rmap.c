@@ -182,19 +182,21 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 /*
  * remove_migration_pmd(): a PMD migration entry becomes a PMD mapping of
  * dst again, with the reference set_pmd_migration_entry() dropped and the
- * PMD rmap.  Knob migrate_pmd_fail_noref: when a failed migration puts the
- * entry back onto src itself, the reference is not taken again, as if the
- * migration entry had kept it (set_pmd_migration_entry() did drop it).
+ * PMD rmap.  Knob migrate_pmd_fail_noref: when a failed migration puts an
+ * anon entry back onto src itself, the reference is not taken again, as if
+ * the migration entry had kept it (set_pmd_migration_entry() did drop it).
  */
 static void remove_migration_pmd(struct folio *src, struct folio *dst)
 {
 	FF_FUNC();
-	if (dst != src || !ff_bug_on(migrate_pmd_fail_noref))
-		folio_get(dst);
-	if (folio_test_anon(dst))
+	if (folio_test_anon(dst)) {
+		if (dst != src || !ff_bug_on(migrate_pmd_fail_noref))
+			folio_get(dst);
 		folio_add_anon_rmap_pmd(dst);
-	else
+	} else {
+		folio_get(dst);
 		folio_add_file_rmap_pmd(dst);
+	}
 }
 
 /* Which migration entries a restoring rmap walk reaches (the knobs'
