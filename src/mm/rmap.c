@@ -206,6 +206,7 @@ enum restore_walk {
 	RESTORE_PMD_HEAD_ONLY, /* of a split PMD's PTEs, only the head's */
 	RESTORE_FIRST_VMA,     /* the first VMA's entries only */
 	RESTORE_ONLY,	       /* one given entry */
+	RESTORE_UNTIL_PMD,     /* done once the walked folio is PMD-mapped */
 };
 
 static void restore_migration_entries(struct folio *src, struct folio *dst,
@@ -223,6 +224,10 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 
 		if (!m->migration || !map_in_folio(m, spfn, nr))
 			continue;
+		/* rmap_walk() asks done() after each VMA's rmap_one() */
+		if (walk == RESTORE_UNTIL_PMD && first_vma >= 0 &&
+		    m->vma != first_vma && folio_entire_mapcount(src) > 0)
+			break;
 		if ((walk == RESTORE_PMD_HEAD_ONLY && m->from_pmd &&
 		     m->pfn != spfn) ||
 		    (walk == RESTORE_FIRST_VMA && first_vma >= 0 &&
@@ -245,9 +250,21 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 	}
 }
 
+/*
+ * Knob migrate_fail_remap_one_pmd: the walk has a done() callback that
+ * stops it once the walked folio is PMD-mapped again ("a PMD maps the whole
+ * folio").  The walk is over src; on success dst takes the mappings and src
+ * never is, so only a failed migration's undo (dst == src) stops early: of
+ * a THP PMD-mapped in several VMAs, only the first PMD comes back.
+ */
 void remove_migration_ptes(struct folio *src, struct folio *dst)
 {
-	restore_migration_entries(src, dst, RESTORE_ALL, NULL);
+	FF_FUNC();
+	restore_migration_entries(src, dst,
+				  ff_bug_on(migrate_fail_remap_one_pmd) ?
+					  RESTORE_UNTIL_PMD :
+					  RESTORE_ALL,
+				  NULL);
 }
 
 /*
