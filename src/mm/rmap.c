@@ -209,6 +209,12 @@ enum restore_walk {
 	RESTORE_UNTIL_PMD,     /* done once the walked folio is PMD-mapped */
 };
 
+static bool anon_pmd_mapped(struct folio *folio)
+{
+	return folio_test_anon(folio) && folio_test_large(folio) &&
+	       folio_entire_mapcount(folio) > 0;
+}
+
 static void restore_migration_entries(struct folio *src, struct folio *dst,
 				      enum restore_walk walk,
 				      const struct ff_map *only)
@@ -226,7 +232,7 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 			continue;
 		/* rmap_walk() asks done() after each VMA's rmap_one() */
 		if (walk == RESTORE_UNTIL_PMD && first_vma >= 0 &&
-		    m->vma != first_vma && folio_entire_mapcount(src) > 0)
+		    m->vma != first_vma && anon_pmd_mapped(src))
 			break;
 		if ((walk == RESTORE_PMD_HEAD_ONLY && m->from_pmd &&
 		     m->pfn != spfn) ||
@@ -252,10 +258,11 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 
 /*
  * Knob migrate_fail_remap_one_pmd: the walk has a done() callback that
- * stops it once the walked folio is PMD-mapped again ("a PMD maps the whole
- * folio").  The walk is over src; on success dst takes the mappings and src
- * never is, so only a failed migration's undo (dst == src) stops early: of
- * a THP PMD-mapped in several VMAs, only the first PMD comes back.
+ * stops it once the walked anon folio is PMD-mapped again, as if an anon
+ * THP had one PMD mapping (after fork, parent and child share it by PMD).
+ * The walk is over src; on success dst takes the mappings and src never is,
+ * so only a failed migration's undo (dst == src) stops early: of an anon
+ * THP PMD-mapped in two VMAs, only the first PMD comes back.
  */
 void remove_migration_ptes(struct folio *src, struct folio *dst)
 {
