@@ -17,7 +17,8 @@
 #                  (the baseline).  libfuzzer-plain is libFuzzer's own byte
 #                  mutation and edge coverage only (FOLIOFUZZ_MUTATOR=0,
 #                  FOLIOFUZZ_STATE_FEEDBACK=0); libfuzzer adds the op-level
-#                  mutator and the state feedback (FOLIOFUZZ_MUTATOR=1);
+#                  mutator and the state feedback (FOLIOFUZZ_MUTATOR=1,
+#                  the default rows: what fuzz_T runs by default);
 #                  libfuzzer-mutator and libfuzzer-feedback have one of
 #                  the two each (what each adds on its own; not in the
 #                  default).  afl is AFL++ with the op-level custom

@@ -30,8 +30,8 @@
 # custom mutator, build/afl/lib/libff_afl_mutator.so (fuzz/afl_mutator.c),
 # beside its own havoc and splice: AFL_CUSTOM_MUTATOR_LIBRARY and
 # FOLIOFUZZ_TARGET=TARGET are set for afl-fuzz.  FOLIOFUZZ_MUTATOR=0 in the
-# environment runs AFL++'s mutations alone.  (libFuzzer's op-level mutator
-# is off unless FOLIOFUZZ_MUTATOR=1: fuzz/fuzz.h.)
+# environment runs AFL++'s mutations alone, and libFuzzer's own (the
+# op-level mutator is on by default there too: fuzz/fuzz.h).
 #
 # The work dir keeps everything and a second run resumes from it:
 #   corpus/         libFuzzer corpus (AFL++: sync/*/queue)

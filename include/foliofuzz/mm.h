@@ -304,6 +304,9 @@ int migrate_folio(struct address_space *mapping, struct folio *dst,
 		  struct folio *src);
 /* *split_rc of migrate_pages_one() when it did not try to split src. */
 #define MIGRATE_NOT_SPLIT 1
+/* compaction's admission check before isolating: -EAGAIN for a pinned
+ * anon folio, else 0 */
+int isolate_migrate_check(struct folio *folio);
 int migrate_pages_one(struct folio *src, struct folio **dstp, int *split_rc);
 
 #endif

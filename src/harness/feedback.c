@@ -255,6 +255,16 @@ static const struct {
 
 #define NR_ROWS (sizeof(features) / sizeof(features[0]))
 
+/*
+ * The rows fed by default (FOLIOFUZZ_STATE_FEEDBACK unset or 1): memory
+ * and room.  The step and race rows multiply their fields into thousands
+ * of values; each new one keeps an input, and the corpus grows 3-4x over
+ * plain libFuzzer's.  Measured on the deep knobs (docs/benchmarks.md,
+ * "Deep knobs (issue 11, third part)"), either row made time to bug 2-5x
+ * longer, so they are there on request ("all", or by name).
+ */
+#define DEFAULT_ROWS (1u << 2 | 1u << 3)
+
 _Static_assert(NR_ROWS <= FF_STATE_FEATURES,
 	       "FF_STATE_FEATURES bounds the features of a step");
 
@@ -294,7 +304,7 @@ touched_obj(struct ff_world *w, const struct ff_op *op, struct ff_step s)
 }
 
 /* What ff_state_features() computes: set by ff_state_feedback_wanted(),
- * all rows until then. */
+ * all rows until then (the unit tests see every row). */
 static unsigned int rows_on = (1u << NR_ROWS) - 1;
 
 /* One multiply per value (the values are small); avalanche at the end. */
@@ -329,14 +339,19 @@ size_t ff_state_features(struct ff_world *w, const struct ff_op *op,
 	return n;
 }
 
-/* The rows FOLIOFUZZ_STATE_FEEDBACK asks for: unset or 1, all; 0, none;
- * otherwise a comma-separated list of row names (to measure what each
- * adds).  An unknown name is an error, not a silent "none". */
+/* The rows FOLIOFUZZ_STATE_FEEDBACK asks for: unset or 1, the default
+ * rows; all, every row; 0, none; otherwise a comma-separated list of row
+ * names (to measure what each adds).  An unknown name is an error, not a
+ * silent "none". */
 int ff_state_rows_parse(const char *e, unsigned int *rows)
 {
 	const char *p = e;
 
 	if (!e || strcmp(e, "1") == 0) {
+		*rows = DEFAULT_ROWS;
+		return 0;
+	}
+	if (strcmp(e, "all") == 0) {
 		*rows = (1u << NR_ROWS) - 1;
 		return 0;
 	}
@@ -367,8 +382,8 @@ bool ff_state_feedback_wanted(void)
 
 	if (ff_state_rows_parse(e, &r)) {
 		fprintf(stderr,
-			"FOLIOFUZZ_STATE_FEEDBACK=%s: want 0, 1 or a list of "
-			"step,race,memory,room\n",
+			"FOLIOFUZZ_STATE_FEEDBACK=%s: want 0, 1, all or a list "
+			"of step,race,memory,room\n",
 			e);
 		exit(2);
 	}

@@ -424,6 +424,12 @@ static int op_migrate(struct ff_world *w, const struct ff_op *op)
 	temp = o->hrefs == 0; /* isolation takes a reference */
 	if (temp)
 		folio_get(src);
+	rc = isolate_migrate_check(src);
+	if (rc) {
+		if (temp)
+			folio_put(src);
+		return rc;
+	}
 	folio_trylock(src);
 	rc = migrate_pages_one(src, &dst, &split_rc);
 	/* after a split on -ENOMEM, src is the order-0 folio at page 0:

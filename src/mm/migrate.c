@@ -187,6 +187,22 @@ unmapped:
 }
 
 /*
+ * isolate_migratepages_block()'s admission check (mm/compaction.c): an
+ * anon folio with references beyond its mappings and the isolating
+ * caller's is pinned, migration would fail, and compaction leaves it
+ * alone.  The check is racy: a reference taken after it fails the move
+ * after the unmap.  The caller holds its isolation reference.
+ */
+int isolate_migrate_check(struct folio *folio)
+{
+	FF_FUNC();
+	if (!folio_mapping(folio) &&
+	    folio_ref_count(folio) - 1 > folio_mapcount(folio))
+		return -EAGAIN;
+	return 0;
+}
+
+/*
  * putback_movable_pages(): each folio goes back on the LRU (not modelled)
  * and drops the reference that put it on the list (folio_putback_lru()).
  */

@@ -179,6 +179,26 @@ void try_to_migrate(struct folio *folio, bool split_pmd)
 	}
 }
 
+/*
+ * remove_migration_pmd(): a PMD migration entry becomes a PMD mapping of
+ * dst again, with the reference set_pmd_migration_entry() dropped and the
+ * PMD rmap.  Knob migrate_pmd_fail_noref: when a failed migration puts an
+ * anon entry back onto src itself, the reference is not taken again, as if
+ * the migration entry had kept it (set_pmd_migration_entry() did drop it).
+ */
+static void remove_migration_pmd(struct folio *src, struct folio *dst)
+{
+	FF_FUNC();
+	if (folio_test_anon(dst)) {
+		if (dst != src || !ff_bug_on(migrate_pmd_fail_noref))
+			folio_get(dst);
+		folio_add_anon_rmap_pmd(dst);
+	} else {
+		folio_get(dst);
+		folio_add_file_rmap_pmd(dst);
+	}
+}
+
 /* Which migration entries a restoring rmap walk reaches (the knobs'
  * truncated walks; RESTORE_ALL is the kernel's). */
 enum restore_walk {
@@ -186,7 +206,14 @@ enum restore_walk {
 	RESTORE_PMD_HEAD_ONLY, /* of a split PMD's PTEs, only the head's */
 	RESTORE_FIRST_VMA,     /* the first VMA's entries only */
 	RESTORE_ONLY,	       /* one given entry */
+	RESTORE_UNTIL_PMD,     /* done once the walked folio is PMD-mapped */
 };
+
+static bool anon_pmd_mapped(struct folio *folio)
+{
+	return folio_test_anon(folio) && folio_test_large(folio) &&
+	       folio_entire_mapcount(folio) > 0;
+}
 
 static void restore_migration_entries(struct folio *src, struct folio *dst,
 				      enum restore_walk walk,
@@ -203,6 +230,10 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 
 		if (!m->migration || !map_in_folio(m, spfn, nr))
 			continue;
+		/* rmap_walk() asks done() after each VMA's rmap_one() */
+		if (walk == RESTORE_UNTIL_PMD && first_vma >= 0 &&
+		    m->vma != first_vma && anon_pmd_mapped(src))
+			break;
 		if ((walk == RESTORE_PMD_HEAD_ONLY && m->from_pmd &&
 		     m->pfn != spfn) ||
 		    (walk == RESTORE_FIRST_VMA && first_vma >= 0 &&
@@ -215,22 +246,32 @@ static void restore_migration_entries(struct folio *src, struct folio *dst,
 		m->migration = 0;
 		/* a device-private destination is mapped by a swap entry */
 		m->devpriv = folio_is_device_private(dst);
-		folio_get(dst);
 		if (m->pmd) {
-			if (folio_test_anon(dst))
-				folio_add_anon_rmap_pmd(dst);
-			else
-				folio_add_file_rmap_pmd(dst);
+			remove_migration_pmd(src, dst);
 		} else {
+			folio_get(dst);
 			add_rmap_ptes(dst, pfn_to_page(m->pfn), 1);
 		}
 		ff_touch(m->pfn, 1);
 	}
 }
 
+/*
+ * Knob migrate_fail_remap_one_pmd: the walk has a done() callback that
+ * stops it once the walked anon folio is PMD-mapped again, as if an anon
+ * THP had one PMD mapping (after fork, parent and child share it by PMD).
+ * The walk is over src; on success dst takes the mappings and src never is,
+ * so only a failed migration's undo (dst == src) stops early: of an anon
+ * THP PMD-mapped in two VMAs, only the first PMD comes back.
+ */
 void remove_migration_ptes(struct folio *src, struct folio *dst)
 {
-	restore_migration_entries(src, dst, RESTORE_ALL, NULL);
+	FF_FUNC();
+	restore_migration_entries(src, dst,
+				  ff_bug_on(migrate_fail_remap_one_pmd) ?
+					  RESTORE_UNTIL_PMD :
+					  RESTORE_ALL,
+				  NULL);
 }
 
 /*

@@ -202,8 +202,10 @@ static void test_rows(void)
 	const char *prog = HDR "alloc order=4 kind=anon obj=0 index=0\n"
 			       "map h=0 vma=0 first=0 nr=3\n";
 
-	CHECK(ff_state_rows_parse(NULL, &r) == 0 && r == 15, "unset: %u", r);
-	CHECK(ff_state_rows_parse("1", &r) == 0 && r == 15, "1: %u", r);
+	/* the default: memory and room (rows 2 and 3) */
+	CHECK(ff_state_rows_parse(NULL, &r) == 0 && r == 12, "unset: %u", r);
+	CHECK(ff_state_rows_parse("1", &r) == 0 && r == 12, "1: %u", r);
+	CHECK(ff_state_rows_parse("all", &r) == 0 && r == 15, "all: %u", r);
 	CHECK(ff_state_rows_parse("0", &r) == 0 && r == 0, "0: %u", r);
 	CHECK(ff_state_rows_parse("race", &r) == 0 && r == 2, "race: %u", r);
 	CHECK(ff_state_rows_parse("room,step", &r) == 0 && r == 9,
