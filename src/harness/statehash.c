@@ -5,8 +5,11 @@
  * What is hashed is what decides the world's future: two worlds with the
  * same hash run every later op the same way (up to a hash collision).
  *
- * - Every struct page of the memmap (RAM, device-private, DAX), word by
- *   word.  A word that points into the memmap or into the world itself
+ * - Every struct page of the memmap (RAM, device-private, DAX) that is
+ *   not as the world was built, with its reference-model entry, word by
+ *   word (a pfn no step touched is as built: the final check holds it to
+ *   the image, I_UNTOUCHED).  A word that points into the memmap or into
+ *   the world itself
  *   (compound_head, the buddy list links, mapping, pgmap, memcg_data) is
  *   hashed as a tagged offset, so a world recycled at another address
  *   hashes the same (world.c keeps up to three).
