@@ -197,7 +197,7 @@ static void test_rows(void)
 	static const char *const bad[] = { "",	       "steps",	     "step,",
 					   ",step",    "step,,race", "2",
 					   "room race" };
-	unsigned int r;
+	unsigned int r = 0;
 	static struct feats all, some;
 	const char *prog = HDR "alloc order=4 kind=anon obj=0 index=0\n"
 			       "map h=0 vma=0 first=0 nr=3\n";
