@@ -30,6 +30,8 @@ struct ff_state_hash {
 };
 struct ff_state_hash ff_state_hash(const struct ff_world *w);
 
+#define FF_ENUM_MAX_JOBS 64
+
 struct ff_enum_opts {
 	const struct ff_target *target;
 	struct ff_config cfg; /* the small world (nr_pfns, max_order...) */
@@ -38,6 +40,7 @@ struct ff_enum_opts {
 	double seconds;	      /* time limit (0: none) */
 	size_t max_states;    /* bound of the visited set */
 	int suppress;	      /* known findings end a program as a pass */
+	unsigned jobs;	      /* processes per level (0, 1: this one) */
 	FILE *progress;	      /* a line per depth, or NULL */
 };
 

@@ -4,7 +4,8 @@
  *
  *   foliofuzz enumerate --target=T [--pfns=N] [--max-order=K] [--depth=D]
  *                       [--ops=LIST] [--bugs=LIST] [--seconds=S]
- *                       [--max-states=M] [--no-suppress] [-o OUT.trace]
+ *                       [--max-states=M] [--jobs=J] [--no-suppress]
+ *                       [-o OUT.trace]
  *
  * Output on stdout: a progress line per depth
  *   enumerate: depth 2: 345 states (+300 new), frontier 300, ...
@@ -17,7 +18,9 @@
  * or, when the time limit or --max-states cut the search, "(cut by ...;
  * depth D' complete)" with D' the depth every program up to which ran.
  * -o writes the failing program as a text trace that `foliofuzz run`
- * replays with the same --pfns and --max-order.
+ * replays with the same --pfns and --max-order.  --jobs=J runs each
+ * level's programs in J processes; the states, programs and the program
+ * found are those of one process.
  *
  * Exit: 0 clean, 1 violation, 2 bad usage.
  */
@@ -25,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "foliofuzz/bugs.h"
@@ -50,14 +54,16 @@ static int eusage(const char *msg)
 		"usage: foliofuzz enumerate --target=T [--pfns=N] "
 		"[--max-order=K] [--depth=D] [--ops=LIST]\n"
 		"                           [--bugs=LIST] [--seconds=S] "
-		"[--max-states=M] [--no-suppress]\n"
-		"                           [-o OUT.trace]\n"
+		"[--max-states=M] [--jobs=J]\n"
+		"                           [--no-suppress] [-o OUT.trace]\n"
 		"  every program of target T's ops up to D ops (default 4), "
 		"breadth first, in a\n"
 		"  world of N RAM pfns (default 16) with orders up to K "
 		"(default 2); each distinct\n"
 		"  state is expanded once; the first violation is a shortest "
-		"program showing it.\n");
+		"program showing it.\n"
+		"  --jobs=J runs each depth in J processes (same result as "
+		"one).\n");
 	return EXIT_USAGE;
 }
 
@@ -118,10 +124,14 @@ static void write_trace(FILE *f, const struct ff_enum_opts *o, const char *what,
 }
 
 /* A sanitizer report ends the process: the program that died is a
- * shortest one (breadth first); say so and write it to -o. */
+ * shortest one (breadth first); say so and write it to -o.  With --jobs
+ * this runs in the worker that died; the trace is written under another
+ * name and renamed, so that two workers dying at once leave one whole
+ * trace. */
 static void on_death(void)
 {
 	const struct ff_prog *p = ff_enum_running;
+	char tmp[4096];
 	FILE *f;
 
 	if (!p)
@@ -131,10 +141,16 @@ static void on_death(void)
 		"program ran clean)\n",
 		p->nr);
 	ff_trace_print(stderr, p, p->nr);
-	if (!cur.out || !(f = fopen(cur.out, "w")))
+	if (!cur.out ||
+	    snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", cur.out, (long)getpid()) >=
+		    (int)sizeof(tmp) ||
+	    !(f = fopen(tmp, "w")))
 		return;
 	write_trace(f, cur.o, "the sanitizer", p, cur.bugs);
-	fclose(f);
+	if (fclose(f) == 0)
+		rename(tmp, cur.out);
+	else
+		remove(tmp);
 }
 
 int ff_cmd_enumerate(int argc, char **argv)
@@ -190,6 +206,11 @@ int ff_cmd_enumerate(int argc, char **argv)
 				return eusage("--max-states needs "
 					      "1..100000000");
 			o.max_states = v;
+		} else if (strncmp(a, "--jobs=", 7) == 0) {
+			if (!ff_cli_parse_uint(a + 7, FF_ENUM_MAX_JOBS, &v) ||
+			    !v)
+				return eusage("--jobs needs 1..64");
+			o.jobs = (unsigned)v;
 		} else if (strcmp(a, "--no-suppress") == 0) {
 			o.suppress = 0;
 		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {

@@ -19,11 +19,16 @@
  * length in ops, so a two-op transition from depth d lands at depth d+2
  * and the search stays shortest-first in ops.
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, kill */
+#define _DEFAULT_SOURCE		/* MAP_ANONYMOUS */
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "foliofuzz/enumerate.h"
 
@@ -465,9 +470,10 @@ void ff_enum_trans_free(struct ff_enum_trans *t)
 struct visited {
 	struct ff_state_hash *slot; /* lo == 0 && hi == 0: empty */
 	size_t mask, nr, max;
+	bool grow; /* no bound: doubles when half full (a worker's set) */
 };
 
-static void visited_init(struct visited *v, size_t max)
+static void visited_init(struct visited *v, size_t max, bool grow)
 {
 	size_t cap = 16;
 
@@ -479,6 +485,36 @@ static void visited_init(struct visited *v, size_t max)
 	v->mask = cap - 1;
 	v->nr = 0;
 	v->max = max;
+	v->grow = grow;
+}
+
+static size_t visited_find(const struct visited *v, struct ff_state_hash h)
+{
+	size_t i;
+
+	for (i = h.lo & v->mask; v->slot[i].lo; i = (i + 1) & v->mask)
+		if (v->slot[i].lo == h.lo && v->slot[i].hi == h.hi)
+			break;
+	return i;
+}
+
+static bool visited_has(const struct visited *v, struct ff_state_hash h)
+{
+	h.lo |= 1;
+	return v->slot[visited_find(v, h)].lo != 0;
+}
+
+static void visited_double(struct visited *v)
+{
+	struct visited n;
+
+	visited_init(&n, v->max * 2, true);
+	for (size_t i = 0; i <= v->mask; i++)
+		if (v->slot[i].lo)
+			n.slot[visited_find(&n, v->slot[i])] = v->slot[i];
+	n.nr = v->nr;
+	free(v->slot);
+	*v = n;
 }
 
 /* 1: new, 0: seen, -1: new but the set is full (not kept). */
@@ -487,11 +523,15 @@ static int visited_add(struct visited *v, struct ff_state_hash h)
 	size_t i;
 
 	h.lo |= 1; /* never the empty slot */
-	for (i = h.lo & v->mask; v->slot[i].lo; i = (i + 1) & v->mask)
-		if (v->slot[i].lo == h.lo && v->slot[i].hi == h.hi)
-			return 0;
-	if (v->nr >= v->max)
-		return -1;
+	i = visited_find(v, h);
+	if (v->slot[i].lo)
+		return 0;
+	if (v->nr >= v->max) {
+		if (!v->grow)
+			return -1;
+		visited_double(v);
+		i = visited_find(v, h);
+	}
 	v->slot[i] = h;
 	v->nr++;
 	return 1;
@@ -575,42 +615,363 @@ static size_t mem_of(const struct visited *v, const struct level *lv,
 	return m;
 }
 
+/* One search: what every loop below shares. */
+struct search {
+	const struct ff_enum_opts *o;
+	struct ff_enum_result *res;
+	struct level *lv;   /* frontier levels by program length */
+	struct visited vis; /* every state kept */
+	/* transitions by node info (live | large << 8), direct-mapped */
+	struct ff_enum_trans tr[TR_CACHE];
+	uint32_t tr_key[TR_CACHE];
+	bool tr_done[TR_CACHE];
+	struct ff_run_opts ro;
+	struct ff_prog prog; /* the program being run */
+	struct hook hk;
+	double t0;
+	unsigned best_len; /* the shortest violation so far, 0: none */
+	unsigned cut_at;   /* the shortest length whose state was not kept */
+	/* a worker of --jobs: a state not in vis nor local goes to out */
+	FILE *out;
+	struct visited local;
+};
+
+static const struct ff_enum_trans *trans_of(struct search *s, uint32_t info)
+{
+	size_t slot = (info * 0x9e3779b1U) >> 22 & (TR_CACHE - 1);
+	struct ff_enum_trans *t = &s->tr[slot];
+
+	if (!s->tr_done[slot] || s->tr_key[slot] != info) {
+		if (s->tr_done[slot])
+			ff_enum_trans_free(t);
+		ff_prog_init(&t->ops);
+		ff_enum_transitions(s->o, info & 0xff, info >> 8, t);
+		s->tr_done[slot] = true;
+		s->tr_key[slot] = info;
+	}
+	return t;
+}
+
+/* s->prog = node i of level d, then the n ops of t from at. */
+static void build_prog(struct search *s, unsigned d, size_t i,
+		       const struct ff_enum_trans *t, size_t at, unsigned n)
+{
+	const struct level *cur = &s->lv[d];
+
+	s->prog.nr = 0;
+	for (unsigned k = 0; k < d; k++)
+		ff_prog_push(&s->prog, &cur->ops[i * d + k]);
+	for (unsigned k = 0; k < n; k++)
+		ff_prog_push(&s->prog, &t->ops.ops[at + k]);
+}
+
+/* A state reached by s->prog, of len ops, into the visited set and, if
+ * new, the frontier. */
+static void add_state(struct search *s, unsigned len, struct ff_state_hash h,
+		      uint32_t live)
+{
+	int add = visited_add(&s->vis, h);
+
+	if (add == 0) {
+		s->res->deduped++;
+	} else if (add < 0) {
+		s->res->cut_states = true;
+		if (len < s->cut_at)
+			s->cut_at = len;
+	} else {
+		level_push(&s->lv[len], len, s->prog.ops, live);
+	}
+}
+
+/* What a worker sends its parent for a state new to it: the transition
+ * (k: its number in the level, at: its first op), the hash, the info. */
+struct record {
+	uint64_t k;
+	uint32_t at, live;
+	struct ff_state_hash h;
+};
+
+/* Runs transition j of node i (the k-th of level d, its ops from at);
+ * true when the search stops (a violation one op long, the time
+ * limit). */
+static bool try_one(struct search *s, unsigned d, size_t i,
+		    const struct ff_enum_trans *t, size_t j, size_t at,
+		    uint64_t k)
+{
+	const struct ff_enum_opts *o = s->o;
+	struct ff_enum_result *res = s->res;
+	unsigned len = d + t->lens[j];
+	struct ff_result r;
+
+	if (len > o->depth || (s->best_len && len >= s->best_len))
+		return false;
+	build_prog(s, d, i, t, at, t->lens[j]);
+	s->hk.hashed = false;
+	ff_enum_running = &s->prog;
+	ff_run(&s->ro, &s->prog, &r);
+	ff_enum_running = NULL;
+	if ((++res->programs & 63) == 0 && o->seconds > 0 &&
+	    now() - s->t0 >= o->seconds)
+		res->cut_time = true; /* after this one */
+	if (r.inv != FF_INV_NONE) {
+		s->best_len = len;
+		res->found = true;
+		res->inv = r.inv;
+		res->prog.nr = 0;
+		for (size_t n = 0; n < s->prog.nr; n++)
+			ff_prog_push(&res->prog, &s->prog.ops[n]);
+		return len == d + 1 || res->cut_time;
+	}
+	if (r.finding != FF_FINDING_NONE || r.expected >= 0 || !s->hk.hashed) {
+		res->dead++;
+		return res->cut_time;
+	}
+	if (!s->out) {
+		add_state(s, len, s->hk.hash, s->hk.live);
+	} else if (visited_has(&s->vis, s->hk.hash) ||
+		   visited_add(&s->local, s->hk.hash) == 0) {
+		res->deduped++; /* known before the level, or to this worker */
+	} else {
+		struct record rec = { k, (uint32_t)at, s->hk.live, s->hk.hash };
+
+		if (fwrite(&rec, sizeof(rec), 1, s->out) != 1)
+			abort(); /* the temporary file: host out of space */
+	}
+	return res->cut_time;
+}
+
+/* The node of level d whose transitions include the k-th: the last i with
+ * pre[i] <= k. */
+static size_t node_of(const uint64_t *pre, size_t nr, uint64_t k)
+{
+	size_t lo = 0, hi = nr;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pre[mid] <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Runs transitions k0 .. k1-1 of level d, in order (node i's are pre[i] ..
+ * pre[i+1]-1); true when the search stops. */
+static bool expand_range(struct search *s, unsigned d, const uint64_t *pre,
+			 uint64_t k0, uint64_t k1)
+{
+	const struct level *cur = &s->lv[d];
+
+	for (size_t i = node_of(pre, cur->nr, k0); i < cur->nr && pre[i] < k1;
+	     i++) {
+		const struct ff_enum_trans *t = trans_of(s, cur->live[i]);
+		uint64_t k = pre[i];
+		size_t at = 0, j = 0;
+
+		if (k >= k0)
+			s->res->expanded++;
+		for (; j < t->nr && k < k1; at += t->lens[j++], k++)
+			if (k >= k0 && try_one(s, d, i, t, j, at, k))
+				return true;
+	}
+	return false;
+}
+
+/* A worker's counts and violation, in memory shared with the parent. */
+struct worker_out {
+	uint64_t programs, deduped, dead, expanded;
+	bool cut_time, found;
+	int inv;
+	unsigned best_len;
+	size_t nops;
+	struct ff_op ops[]; /* the violation, o->depth ops at most */
+};
+
+/* The worker's part of level d: transitions k0 .. k1-1.  New states go to
+ * s->out as records; counts and a violation to w.  Never returns. */
+static void worker(struct search *s, unsigned d, const uint64_t *pre,
+		   uint64_t k0, uint64_t k1, FILE *out, struct worker_out *w)
+{
+	struct ff_enum_result wres;
+
+	memset(&wres, 0, sizeof(wres));
+	ff_prog_init(&wres.prog);
+	s->res = &wres;
+	s->out = out;
+	visited_init(&s->local, 1024, true);
+	expand_range(s, d, pre, k0, k1);
+	if (fflush(out))
+		_exit(3);
+	w->programs = wres.programs;
+	w->deduped = wres.deduped;
+	w->dead = wres.dead;
+	w->expanded = wres.expanded;
+	w->cut_time = wres.cut_time;
+	w->found = wres.found;
+	if (wres.found) {
+		w->inv = wres.inv;
+		w->best_len = s->best_len;
+		w->nops = wres.prog.nr;
+		memcpy(w->ops, wres.prog.ops, wres.prog.nr * sizeof(*w->ops));
+	}
+	_exit(0); /* not exit(): no atexit handlers, no leak check */
+}
+
+/* A worker that did not exit 0 died of a sanitizer report (printed, with
+ * its program, by the command's death callback) or a signal: the search
+ * ends as a one-process search would, with the worker's status. */
+static void worker_died(pid_t *pid, unsigned jobs, unsigned c, int status)
+{
+	for (unsigned x = 0; x < jobs; x++)
+		if (x != c && pid[x] > 0)
+			kill(pid[x], SIGKILL);
+	for (unsigned x = 0; x < jobs; x++)
+		if (x != c && pid[x] > 0)
+			waitpid(pid[x], NULL, 0);
+	fflush(NULL);
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr,
+			"enumerate: worker %u of %u killed by signal %d\n",
+			c + 1, jobs, WTERMSIG(status));
+		_exit(128 + WTERMSIG(status));
+	}
+	fprintf(stderr,
+		"enumerate: worker %u of %u exited with status %d (its report "
+		"is above)\n",
+		c + 1, jobs, WEXITSTATUS(status));
+	_exit(WEXITSTATUS(status));
+}
+
+/* Level d over o->jobs processes.  Worker c runs the c-th slice of the
+ * level's transitions against the visited set as it stood when the level
+ * began (a copy-on-write view) and its own set; the parent then merges the
+ * workers' new states in slice order.  Each new state is thus met in the
+ * same order as by one process, so the states, programs and frontier are
+ * the same, and so is the violation (the shortest; the first of those in
+ * order).  True when the search stops. */
+static bool expand_level_jobs(struct search *s, unsigned d, const uint64_t *pre)
+{
+	const struct ff_enum_opts *o = s->o;
+	struct ff_enum_result *res = s->res;
+	unsigned J = o->jobs, best = 0;
+	size_t nr = s->lv[d].nr;
+	/* a worker's slot, a multiple of a cache line */
+	size_t wsz = (sizeof(struct worker_out) +
+		      (o->depth + 3) * sizeof(struct ff_op) + 63) &
+		     ~(size_t)63;
+	uint64_t total = pre[nr];
+	unsigned char *shared;
+	pid_t pid[FF_ENUM_MAX_JOBS];
+	FILE *f[FF_ENUM_MAX_JOBS];
+	bool stop = false;
+
+	shared = mmap(NULL, J * wsz, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		abort();
+	memset(shared, 0, J * wsz);
+	fflush(NULL); /* no buffered output twice */
+	for (unsigned c = 0; c < J; c++) {
+		f[c] = tmpfile();
+		if (!f[c]) {
+			perror("enumerate: tmpfile");
+			abort();
+		}
+		pid[c] = fork();
+		if (pid[c] < 0) {
+			perror("enumerate: fork");
+			abort();
+		}
+		if (pid[c] == 0)
+			worker(s, d, pre, total * c / J, total * (c + 1) / J,
+			       f[c], (struct worker_out *)(shared + c * wsz));
+	}
+	for (unsigned c = 0; c < J; c++) {
+		int status;
+
+		if (waitpid(pid[c], &status, 0) != pid[c])
+			abort();
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			worker_died(pid, J, c, status);
+		pid[c] = 0;
+	}
+	/* the merge, in slice order */
+	for (unsigned c = 0; c < J; c++) {
+		const struct worker_out *w =
+			(const struct worker_out *)(shared + c * wsz);
+		struct record rec;
+
+		res->programs += w->programs;
+		res->deduped += w->deduped;
+		res->dead += w->dead;
+		res->expanded += w->expanded;
+		res->cut_time |= w->cut_time;
+		if (w->found && (!best || w->best_len < best)) {
+			best = w->best_len;
+			res->found = true;
+			res->inv = w->inv;
+			res->prog.nr = 0;
+			for (size_t n = 0; n < w->nops; n++)
+				ff_prog_push(&res->prog, &w->ops[n]);
+		}
+		rewind(f[c]);
+		while (fread(&rec, sizeof(rec), 1, f[c]) == 1) {
+			size_t i = node_of(pre, nr, rec.k);
+			const struct ff_enum_trans *t =
+				trans_of(s, s->lv[d].live[i]);
+			unsigned n = t->lens[rec.k - pre[i]];
+
+			build_prog(s, d, i, t, rec.at, n);
+			add_state(s, d + n, rec.h, rec.live);
+		}
+		fclose(f[c]);
+	}
+	if (best) {
+		s->best_len = best;
+		stop = best == d + 1;
+	}
+	munmap(shared, J * wsz);
+	return stop || res->cut_time;
+}
+
+/* Below this many transitions a level runs in one process. */
+#define JOBS_MIN_WORK 1024
+
 void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 {
-	unsigned D = o->depth, best_len = 0;
-	struct level *lv = calloc(D + 1, sizeof(*lv));
-	/* transitions by node info (live | large << 8), direct-mapped */
-	struct ff_enum_trans *tr = calloc(TR_CACHE, sizeof(*tr));
-	uint32_t *tr_key = calloc(TR_CACHE, sizeof(*tr_key));
-	bool *tr_done = calloc(TR_CACHE, sizeof(*tr_done));
-	struct visited vis;
-	struct ff_run_opts ro;
-	struct ff_result r;
-	struct ff_prog prog;
-	struct hook hk;
+	struct search *s = calloc(1, sizeof(*s));
+	unsigned D = o->depth;
+	uint64_t *pre = NULL;
 	FILE *devnull = fopen("/dev/null", "w");
-	double t0 = now();
-	unsigned cut_at = ~0U;
+	struct ff_result r;
 
-	if (!lv || !tr || !tr_key || !tr_done || !devnull)
+	if (!s || !devnull)
+		abort();
+	s->o = o;
+	s->res = res;
+	s->lv = calloc(D + 1, sizeof(*s->lv));
+	s->t0 = now();
+	s->cut_at = ~0U;
+	if (!s->lv)
 		abort();
 	memset(res, 0, sizeof(*res));
 	ff_prog_init(&res->prog);
-	ff_prog_init(&prog);
-	visited_init(&vis, o->max_states ? o->max_states : 1);
+	ff_prog_init(&s->prog);
+	visited_init(&s->vis, o->max_states ? o->max_states : 1, false);
 
-	ff_run_opts_default(&ro);
-	ro.cfg = o->cfg;
-	ro.differential = o->target->differential;
-	ro.suppress = o->suppress;
-	ro.report = devnull;
-	ro.on_step = on_step;
-	ro.on_step_ctx = &hk;
+	ff_run_opts_default(&s->ro);
+	s->ro.cfg = o->cfg;
+	s->ro.differential = o->target->differential;
+	s->ro.suppress = o->suppress;
+	s->ro.report = devnull;
+	s->ro.on_step = on_step;
+	s->ro.on_step_ctx = &s->hk;
+	s->hk.prog = &s->prog;
 
 	/* the empty world */
-	hk.prog = &prog;
-	hk.hashed = false;
-	ff_run(&ro, &prog, &r);
+	ff_run(&s->ro, &s->prog, &r);
 	res->programs++;
 	if (r.inv != FF_INV_NONE) {
 		res->found = true;
@@ -620,127 +981,70 @@ void ff_enumerate(const struct ff_enum_opts *o, struct ff_enum_result *res)
 	{
 		struct ff_world *w = ff_world_create(&o->cfg);
 
-		visited_add(&vis, ff_state_hash(w));
+		visited_add(&s->vis, ff_state_hash(w));
 		ff_world_destroy(w);
 	}
-	level_push(&lv[0], 0, NULL, 0);
+	level_push(&s->lv[0], 0, NULL, 0);
 
 	for (unsigned d = 0; d < D; d++) {
-		struct level *cur = &lv[d];
+		size_t nr = s->lv[d].nr;
+		bool stop;
 
-		if (best_len && best_len <= d + 1)
+		if (s->best_len && s->best_len <= d + 1)
 			break;
-		for (size_t i = 0; i < cur->nr; i++) {
-			uint32_t info = cur->live[i];
-			size_t slot =
-				(info * 0x9e3779b1U) >> 22 & (TR_CACHE - 1);
-			struct ff_enum_trans *t = &tr[slot];
-			size_t at = 0;
-
-			res->expanded++;
-			if (!tr_done[slot] || tr_key[slot] != info) {
-				if (tr_done[slot])
-					ff_enum_trans_free(t);
-				ff_prog_init(&t->ops);
-				ff_enum_transitions(o, info & 0xff, info >> 8,
-						    t);
-				tr_done[slot] = true;
-				tr_key[slot] = info;
-			}
-			for (size_t j = 0; j < t->nr; at += t->lens[j++]) {
-				unsigned len = d + t->lens[j];
-				int add;
-
-				if (len > D || (best_len && len >= best_len))
-					continue;
-				prog.nr = 0;
-				for (unsigned k = 0; k < d; k++)
-					ff_prog_push(&prog,
-						     &cur->ops[i * d + k]);
-				for (unsigned k = 0; k < t->lens[j]; k++)
-					ff_prog_push(&prog,
-						     &t->ops.ops[at + k]);
-				hk.hashed = false;
-				ff_enum_running = &prog;
-				ff_run(&ro, &prog, &r);
-				ff_enum_running = NULL;
-				if ((++res->programs & 63) == 0 &&
-				    o->seconds > 0 && now() - t0 >= o->seconds)
-					res->cut_time =
-						true; /* after this one */
-				if (r.inv != FF_INV_NONE) {
-					best_len = len;
-					res->found = true;
-					res->inv = r.inv;
-					res->prog.nr = 0;
-					for (size_t k = 0; k < prog.nr; k++)
-						ff_prog_push(&res->prog,
-							     &prog.ops[k]);
-					if (len == d + 1 || res->cut_time)
-						goto out;
-					continue;
-				}
-				if (r.finding != FF_FINDING_NONE ||
-				    r.expected >= 0 || !hk.hashed) {
-					res->dead++;
-					if (res->cut_time)
-						goto out;
-					continue;
-				}
-				add = visited_add(&vis, hk.hash);
-				if (add == 0) {
-					res->deduped++;
-				} else if (add < 0) {
-					res->cut_states = true;
-					if (len < cut_at)
-						cut_at = len;
-				} else {
-					level_push(&lv[len], len, prog.ops,
-						   hk.live);
-				}
-				if (res->cut_time)
-					goto out;
-			}
-		}
-		level_free(cur);
+		/* pre[i]: the number of the first transition of node i */
+		pre = realloc(pre, (nr + 1) * sizeof(*pre));
+		if (!pre)
+			abort();
+		pre[0] = 0;
+		for (size_t i = 0; i < nr; i++)
+			pre[i + 1] = pre[i] + trans_of(s, s->lv[d].live[i])->nr;
+		if (o->jobs > 1 && pre[nr] >= JOBS_MIN_WORK)
+			stop = expand_level_jobs(s, d, pre);
+		else
+			stop = expand_range(s, d, pre, 0, pre[nr]);
+		if (stop)
+			goto out;
+		level_free(&s->lv[d]);
 		res->depth_done = d + 1;
 		if (o->progress) {
-			double t = now() - t0;
+			const struct level *next =
+				&s->lv[d + 1 <= D ? d + 1 : D];
+			double t = now() - s->t0;
 
 			fprintf(o->progress,
 				"enumerate: depth %u: %zu states (+%zu new), "
 				"frontier %zu, %llu programs, %.0f states/s, "
 				"%.1f MiB\n",
-				d + 1, vis.nr, lv[d + 1 <= D ? d + 1 : D].nr,
-				lv[d + 1 <= D ? d + 1 : D].nr,
+				d + 1, s->vis.nr, next->nr, next->nr,
 				(unsigned long long)res->programs,
-				t > 0 ? (double)vis.nr / t : 0,
-				(double)mem_of(&vis, lv, D + 1) / 1048576.0);
+				t > 0 ? (double)s->vis.nr / t : 0,
+				(double)mem_of(&s->vis, s->lv, D + 1) /
+					1048576.0);
 			fflush(o->progress);
 		}
 	}
 out:
-	if (cut_at != ~0U && res->depth_done > cut_at)
-		res->depth_done = cut_at;
+	if (s->cut_at != ~0U && res->depth_done > s->cut_at)
+		res->depth_done = s->cut_at;
 	/* shortest when every shorter program ran: not so when a race
 	 * transition's violation was found and then the time limit cut the
 	 * level before it, or a state before it was not kept */
-	res->shortest = res->found && best_len <= res->depth_done + 1;
-	res->states = vis.nr;
+	res->shortest = res->found && s->best_len <= res->depth_done + 1;
+	res->states = s->vis.nr;
 	for (unsigned d = 0; d <= D; d++)
-		res->frontier += lv[d].nr;
-	res->secs = now() - t0;
-	res->mem = mem_of(&vis, lv, D + 1);
+		res->frontier += s->lv[d].nr;
+	res->secs = now() - s->t0;
+	res->mem = mem_of(&s->vis, s->lv, D + 1);
 	for (unsigned d = 0; d <= D; d++)
-		level_free(&lv[d]);
+		level_free(&s->lv[d]);
 	for (int i = 0; i < TR_CACHE; i++)
-		if (tr_done[i])
-			ff_enum_trans_free(&tr[i]);
-	free(lv);
-	free(tr);
-	free(tr_key);
-	free(tr_done);
-	free(vis.slot);
-	ff_prog_free(&prog);
+		if (s->tr_done[i])
+			ff_enum_trans_free(&s->tr[i]);
+	free(s->lv);
+	free(s->vis.slot);
+	free(pre);
+	ff_prog_free(&s->prog);
+	free(s);
 	fclose(devnull);
 }

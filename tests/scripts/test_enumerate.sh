@@ -5,7 +5,9 @@
 # world too small for its order) exits 2 with a message; a violation exits
 # 1 with the report and the "found" line, and -o writes a trace that
 # `foliofuzz run` replays to the same invariant; a search cut by
-# --max-states says so.
+# --max-states says so.  --jobs: bad values exit 2; J processes give the
+# same search and the same trace as one; a worker that dies of a sanitizer
+# report ends the search with its program (AddressSanitizer builds).
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 ff=${1:?usage: test_enumerate.sh PATH/TO/foliofuzz WORKDIR}
@@ -33,6 +35,9 @@ expect_rc 2 "order above 6" "$ff" enumerate --target=ops --max-order=7
 expect_rc 2 "order larger than the world" "$ff" enumerate --target=ops --pfns=8 --max-order=4
 expect_out 'must fit in --pfns' "order: message"
 expect_rc 2 "unknown option" "$ff" enumerate --target=ops --frob
+expect_rc 2 "jobs 0" "$ff" enumerate --target=ops --jobs=0
+expect_rc 2 "jobs above 64" "$ff" enumerate --target=ops --jobs=65
+expect_out '--jobs needs 1..64' "jobs: message"
 expect_rc 0 "--help" "$ff" enumerate --help
 
 # a violation: the shortest program, its report, a trace that replays
@@ -48,6 +53,41 @@ expect_out 'summary: result=fail inv=I_DAX_ANON step=2 ' "replayed at step 2"
 expect_rc 0 "cut" "$ff" enumerate --target=ops --ops=alloc,free --depth=3 --max-states=3
 expect_out '\(cut by --max-states before depth 3; depth [0-2] complete\)' "cut line"
 expect_out '^enumerate: depth 1: ' "a progress line"
+
+# --jobs: the same search (every line but the timing), the same trace
+strip() { sed -E 's/^enumerate: [0-9.]+ s, .* programs\/s, //; s/, [0-9.]+ states\/s.*//; s/, [0-9.]+ MiB$//'; }
+for j in 1 2; do
+	expect_rc 0 "clean, --jobs=$j" "$ff" enumerate --target=ops \
+		--ops=alloc,get,put,free,split,map,unmap --depth=3 --jobs=$j
+	strip <<<"$out" >"$work/clean.$j"
+	expect_rc 1 "a knob, --jobs=$j" "$ff" enumerate --target=ops --pfns=8 \
+		--bugs=migrate_enomem_split_fail_putback --ops=alloc,map,get,migrate \
+		--depth=4 --jobs=$j -o "$work/knob.$j.trace"
+done
+if cmp -s "$work/clean.1" "$work/clean.2" && [ "$(wc -l <"$work/clean.1")" -ge 5 ]; then
+	ok "--jobs=2: the same depth lines and counts as one process"
+else
+	bad "--jobs=2 differs from one process: $(diff "$work/clean.1" "$work/clean.2" | head -5)"
+fi
+if cmp -s "$work/knob.1.trace" "$work/knob.2.trace" &&
+	grep -q '^migrate ' "$work/knob.2.trace"; then
+	ok "--jobs=2: the same shortest program"
+else
+	bad "--jobs=2 found another program: $(diff "$work/knob.1.trace" "$work/knob.2.trace" | head -5)"
+fi
+# a worker dies of the sanitizer (unmap_bad_subpage is a wild pointer):
+# its program is printed and written to -o, the search exits non-zero
+if grep -qa __asan_init "$ff"; then
+	expect_rc 1 "a worker dies" "$ff" enumerate --target=devmem \
+		--bugs=unmap_bad_subpage --depth=3 --jobs=2 -o "$work/died.trace"
+	expect_out '^enumerate: died at depth 2 ' "died line"
+	expect_out '^enumerate: worker [12] of 2 exited with status 1' "worker line"
+	if grep -q '^dev_unmap ' "$work/died.trace" && ! ls "$work"/died.trace.*.tmp >/dev/null 2>&1; then
+		ok "the worker's program is the -o trace"
+	else
+		bad "no trace of the worker's program in -o"
+	fi
+fi
 
 echo "test_enumerate: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

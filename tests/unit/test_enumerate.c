@@ -142,6 +142,28 @@ static void test_search(void)
 	      "deterministic: %zu/%zu states", r1.states, r2.states);
 	ff_prog_free(&r2.prog);
 
+	/* --jobs: workers run slices of a level and the parent merges their
+	 * states in order, so a complete search is the same search (levels
+	 * 2 and 3 have more than JOBS_MIN_WORK transitions: workers run) */
+	opts(&o, "alloc,get,put,free,split,map,unmap", 3);
+	ff_enumerate(&o, &r1);
+	o.jobs = 3;
+	ff_enumerate(&o, &r2);
+	CHECK(r1.programs > 10000 && !r1.found && !r2.found &&
+		      r2.depth_done == 3 && r2.states == r1.states &&
+		      r2.programs == r1.programs && r2.deduped == r1.deduped &&
+		      r2.dead == r1.dead && r2.expanded == r1.expanded &&
+		      r2.frontier == r1.frontier,
+	      "--jobs=3 is the same search: %zu/%zu states, %llu/%llu "
+	      "programs, %llu/%llu deduplicated, %llu/%llu expanded",
+	      r1.states, r2.states, (unsigned long long)r1.programs,
+	      (unsigned long long)r2.programs, (unsigned long long)r1.deduped,
+	      (unsigned long long)r2.deduped, (unsigned long long)r1.expanded,
+	      (unsigned long long)r2.expanded);
+	ff_prog_free(&r1.prog);
+	ff_prog_free(&r2.prog);
+	opts(&o, "alloc,get,put", 3);
+
 	/* a bound on the visited set cuts the search, and says so */
 	o.max_states = 5;
 	ff_enumerate(&o, &r1);
@@ -161,6 +183,25 @@ static void test_search(void)
 	      "type_not_reset_on_free at depth 1 (%zu ops), shortest",
 	      r1.prog.nr);
 	ff_prog_free(&r1.prog);
+
+	/* the same program with workers: migrate_enomem_split_fail_putback
+	 * is four ops in 8 pfns, found while level 3 runs in workers */
+	opts(&o, "alloc,map,get,migrate", 4);
+	o.cfg.nr_pfns = 8;
+	CHECK(ff_bugs_parse("migrate_enomem_split_fail_putback", &o.cfg.bugs,
+			    err, sizeof(err)) == 0,
+	      "knob");
+	ff_enumerate(&o, &r1);
+	o.jobs = 2;
+	ff_enumerate(&o, &r2);
+	CHECK(r1.found && r2.found && r2.shortest && r1.inv == r2.inv &&
+		      r1.prog.nr == 4 && r2.prog.nr == r1.prog.nr &&
+		      memcmp(r1.prog.ops, r2.prog.ops,
+			     r1.prog.nr * sizeof(*r1.prog.ops)) == 0,
+	      "--jobs=2 finds the same program (%zu and %zu ops)", r1.prog.nr,
+	      r2.prog.nr);
+	ff_prog_free(&r1.prog);
+	ff_prog_free(&r2.prog);
 }
 
 /* Every transition is a valid text trace: arguments within their ranges
