@@ -47,7 +47,7 @@
  * are the kernel's (index and pfn aligned to the entry size). */
 #define FF_DAX_PMD_ORDER 3
 #define FF_DAX_PMD_NR (1U << FF_DAX_PMD_ORDER)
-#define FF_MAX_MAPS 512	   /* mapping-table capacity (PTE + PMD entries) */
+#define FF_MAX_MAPS 512	   /* mapping-table size (PTE + PMD entries) */
 #define FF_MAX_MAPCOUNT 64 /* per-page mapcount cap the harness respects */
 
 struct ff_config {
@@ -57,6 +57,9 @@ struct ff_config {
 	uint32_t sweep_every; /* full sweep every N steps (64; 0: at end) */
 	uint32_t nr_devpriv;  /* ZONE_DEVICE private pfns (64) */
 	uint32_t nr_dax;      /* FS-DAX pfns (64; a multiple of 4) */
+	uint32_t max_maps;    /* mapping-table capacity, which stands for
+			       * page-table memory (FF_MAX_MAPS; fewer in
+			       * enumerate's small worlds) */
 	uint64_t bugs;	      /* bug knobs, FF_BUG_* bits (bugs.def) */
 	uint8_t memdesc;      /* the memdesc representation (memdesc.h) */
 	uint8_t kshim;	      /* run the real kernel code a kshim build

@@ -2,7 +2,8 @@
  * enumerate.c - `foliofuzz enumerate`: every program up to a depth in a
  * small world, each distinct state explored once (docs/design.md §24).
  *
- *   foliofuzz enumerate --target=T [--pfns=N] [--max-order=K] [--depth=D]
+ *   foliofuzz enumerate --target=T [--pfns=N] [--max-order=K]
+ *                       [--dev-pages=N] [--maps=N] [--depth=D]
  *                       [--ops=LIST] [--bugs=LIST] [--seconds=S]
  *                       [--max-states=M] [--jobs=J] [--no-suppress]
  *                       [-o OUT.trace]
@@ -18,7 +19,8 @@
  * or, when the time limit or --max-states cut the search, "(cut by ...;
  * depth D' complete)" with D' the depth every program up to which ran.
  * -o writes the failing program as a text trace that `foliofuzz run`
- * replays with the same --pfns and --max-order.  --jobs=J runs each
+ * replays with the same --pfns, --max-order, --dev-pages and --maps
+ * (the trace's comment gives the command).  --jobs=J runs each
  * level's programs in J processes; the states, programs and the program
  * found are those of one process.
  *
@@ -52,14 +54,17 @@ static int eusage(const char *msg)
 		fprintf(stderr, "foliofuzz enumerate: %s\n", msg);
 	fprintf(stderr,
 		"usage: foliofuzz enumerate --target=T [--pfns=N] "
-		"[--max-order=K] [--depth=D] [--ops=LIST]\n"
+		"[--max-order=K] [--dev-pages=N] [--maps=N]\n"
+		"                           [--depth=D] [--ops=LIST]\n"
 		"                           [--bugs=LIST] [--seconds=S] "
 		"[--max-states=M] [--jobs=J]\n"
 		"                           [--no-suppress] [-o OUT.trace]\n"
 		"  every program of target T's ops up to D ops (default 4), "
 		"breadth first, in a\n"
 		"  world of N RAM pfns (default 16) with orders up to K "
-		"(default 2); each distinct\n"
+		"(default 2), N device-private\n"
+		"  pfns (64) and a mapping table of N entries (512); each "
+		"distinct\n"
 		"  state is expanded once; the first violation is a shortest "
 		"program showing it.\n"
 		"  --jobs=J runs each depth in J processes (same result as "
@@ -105,17 +110,20 @@ static bool parse_ops(const struct ff_target *t, const char *list,
 static void write_trace(FILE *f, const struct ff_enum_opts *o, const char *what,
 			const struct ff_prog *p, const char *bugs)
 {
+	char world[64];
+
+	ff_cli_world_str(&o->cfg, world, sizeof(world));
 	fprintf(f, "# foliofuzz trace\n");
 	if (o->target != &ff_targets[0])
 		fprintf(f, "# target: %s\n", o->target->name);
 	fprintf(f,
-		"# foliofuzz enumerate --target=%s --pfns=%u --max-order=%u "
+		"# foliofuzz enumerate --target=%s --pfns=%u --max-order=%u%s "
 		"--depth=%u%s%s:\n"
 		"# the shortest program that breaks %s (%zu ops).  Replay:\n"
-		"# foliofuzz run --pfns=%u --max-order=%u%s%s FILE\n",
-		o->target->name, o->cfg.nr_pfns, o->cfg.max_order, o->depth,
-		bugs && *bugs ? " --bugs=" : "", bugs ? bugs : "", what, p->nr,
-		o->cfg.nr_pfns, o->cfg.max_order,
+		"# foliofuzz run --pfns=%u --max-order=%u%s%s%s FILE\n",
+		o->target->name, o->cfg.nr_pfns, o->cfg.max_order, world,
+		o->depth, bugs && *bugs ? " --bugs=" : "", bugs ? bugs : "",
+		what, p->nr, o->cfg.nr_pfns, o->cfg.max_order, world,
 		bugs && *bugs ? " --bugs=" : "", bugs ? bugs : "");
 	for (size_t k = 0; k < p->nr; k++) {
 		ff_op_print(f, &p->ops[k]);
@@ -182,6 +190,9 @@ int ff_cmd_enumerate(int argc, char **argv)
 			if (!ff_cli_parse_uint(a + 12, FF_MAX_ORDER, &v))
 				return eusage("--max-order needs 0..6");
 			o.cfg.max_order = (uint8_t)v;
+		} else if ((rc = ff_cli_world_opt("enumerate", a, &o.cfg))) {
+			if (rc < 0)
+				return eusage(NULL);
 		} else if (strncmp(a, "--depth=", 8) == 0) {
 			if (!ff_cli_parse_uint(a + 8, 64, &v) || !v)
 				return eusage("--depth needs 1..64");

@@ -4,7 +4,8 @@
  *   foliofuzz decode IN [-o OUT] [--target=T]     bytes -> text trace
  *   foliofuzz encode IN.trace -o OUT [--target=T] text -> canonical bytes
  *   foliofuzz run IN [--bugs=LIST] [--verbose] [--no-suppress] [--pfns=N]
- *                 [--max-order=K] [--target=T] [--summary]
+ *                 [--max-order=K] [--dev-pages=N] [--maps=N] [--target=T]
+ *                 [--summary]
  *   (raw bytes are decoded with target T's op subset; default "ops")
  *   foliofuzz explain ID | --list
  *   foliofuzz knobs                    bug knobs: NAME TARGET KIND
@@ -43,7 +44,8 @@ static const char usage_text[] =
 	"usage: foliofuzz decode IN [-o OUT] [--target=T]\n"
 	"       foliofuzz encode IN.trace -o OUT [--target=T]\n"
 	"       foliofuzz run IN [--bugs=LIST|help] [--verbose] "
-	"[--no-suppress] [--differential] [--pfns=N] [--max-order=K] [--target=T] "
+	"[--no-suppress] [--differential] [--pfns=N] [--max-order=K] "
+	"[--dev-pages=N] [--maps=N] [--target=T] "
 	"[--summary] [--model] [--kshim-diff]\n"
 	"       foliofuzz expect FILE.trace   (its '# expect:' line: "
 	"KIND ID BUGS FINDING FIX, tab-separated)\n"
@@ -325,6 +327,45 @@ bool ff_cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return true;
 }
 
+int ff_cli_world_opt(const char *cmd, const char *arg, struct ff_config *cfg)
+{
+	unsigned long v;
+
+	if (strncmp(arg, "--dev-pages=", 12) == 0) {
+		if (!ff_cli_parse_uint(arg + 12, 64, &v) || !v) {
+			fprintf(stderr,
+				"foliofuzz %s: --dev-pages needs 1..64\n", cmd);
+			return -1;
+		}
+		cfg->nr_devpriv = (uint32_t)v;
+		return 1;
+	}
+	if (strncmp(arg, "--maps=", 7) == 0) {
+		if (!ff_cli_parse_uint(arg + 7, FF_MAX_MAPS, &v) || !v) {
+			fprintf(stderr, "foliofuzz %s: --maps needs 1..%d\n",
+				cmd, FF_MAX_MAPS);
+			return -1;
+		}
+		cfg->max_maps = (uint32_t)v;
+		return 1;
+	}
+	return 0;
+}
+
+const char *ff_cli_world_str(const struct ff_config *cfg, char *buf, size_t len)
+{
+	struct ff_config d;
+	int n = 0;
+
+	ff_config_default(&d);
+	buf[0] = 0;
+	if (cfg->nr_devpriv != d.nr_devpriv)
+		n = snprintf(buf, len, " --dev-pages=%u", cfg->nr_devpriv);
+	if (cfg->max_maps != d.max_maps && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " --maps=%u", cfg->max_maps);
+	return buf;
+}
+
 /* Bug knobs (docs/design.md §16): 1 after printing the list for "help", -1 on an
  * unknown knob, 0 otherwise. */
 static int parse_bugs(const char *list, uint64_t *bugs)
@@ -569,6 +610,9 @@ static int cmd_run(int argc, char **argv)
 			if (!ff_cli_parse_uint(argv[i] + 12, FF_MAX_ORDER, &v))
 				return usage("run: --max-order needs 0..6");
 			o.cfg.max_order = (uint8_t)v;
+		} else if ((rc = ff_cli_world_opt("run", argv[i], &o.cfg))) {
+			if (rc < 0)
+				return EXIT_USAGE;
 		} else if (argv[i][0] == '-' && argv[i][1])
 			return unknown_opt("run", argv[i]);
 		else if (!in)

@@ -177,7 +177,9 @@ static unsigned int f_map_room(const struct feat_in *in)
 {
 	uint32_t used = ff_map_slots(in->w);
 
-	return log2_bucket(used < FF_MAX_MAPS ? FF_MAX_MAPS - used : 0);
+	uint32_t max = in->w->k.cfg.max_maps;
+
+	return log2_bucket(used < max ? max - used : 0);
 }
 
 /* the largest order with a free block (0x7f: none): an allocation of a

@@ -232,7 +232,7 @@ static int op_map(struct ff_world *w, const struct ff_op *op)
 	cnt = op->arg[3];
 	if (cnt > nr - first)
 		cnt = nr - first;
-	if (ff_map_slots(w) + cnt > FF_MAX_MAPS)
+	if (ff_map_slots(w) + cnt > w->k.cfg.max_maps)
 		return -ENOMEM;
 	for (unsigned long i = first; i < first + cnt; i++)
 		if (w->ref[o->pfn + i].mapcount + o->pmd_maps >=

@@ -326,7 +326,7 @@ int ff_op_dax_fault(struct ff_world *w, const struct ff_op *op)
 	pfn = f->pfn[idx];
 	if (vma < 0)
 		return -EINVAL;
-	if (ff_map_slots(w) + 1 > FF_MAX_MAPS ||
+	if (ff_map_slots(w) + 1 > w->k.cfg.max_maps ||
 	    w->ref[pfn].mapcount >= FF_MAX_MAPCOUNT)
 		return -ENOMEM;
 	if (f->pmd[idx])
@@ -396,7 +396,7 @@ int ff_op_dax_pmd_fault(struct ff_world *w, const struct ff_op *op)
 	if (dax_pmd_fallback(w, f, base, vma))
 		return ff_op_dax_fault(w, op); /* VM_FAULT_FALLBACK */
 	head = f->pfn[base];
-	if (ff_map_slots(w) + 1 > FF_MAX_MAPS ||
+	if (ff_map_slots(w) + 1 > w->k.cfg.max_maps ||
 	    w->ref[head].dax_pmd_maps >= FF_MAX_MAPCOUNT)
 		return -ENOMEM;
 	ff_world_touch(w, head, FF_DAX_PMD_NR);

@@ -25,6 +25,7 @@ void ff_config_default(struct ff_config *cfg)
 	cfg->sweep_every = 64;
 	cfg->nr_devpriv = 64;
 	cfg->nr_dax = 64;
+	cfg->max_maps = FF_MAX_MAPS;
 	cfg->kshim = ff_kshim_impl() != NULL && ff_kshim_wanted();
 }
 
@@ -63,8 +64,8 @@ static bool same_config(const struct ff_config *a, const struct ff_config *b)
 	       a->pmd_order == b->pmd_order &&
 	       a->sweep_every == b->sweep_every &&
 	       a->nr_devpriv == b->nr_devpriv && a->nr_dax == b->nr_dax &&
-	       a->bugs == b->bugs && a->memdesc == b->memdesc &&
-	       a->kshim == b->kshim;
+	       a->max_maps == b->max_maps && a->bugs == b->bugs &&
+	       a->memdesc == b->memdesc && a->kshim == b->kshim;
 }
 
 static size_t dirty_words(const struct ff_world *w)

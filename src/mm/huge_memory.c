@@ -214,11 +214,12 @@ int map_folio_pmd(struct folio *folio, uint8_t vma)
 	uint32_t used = pgtable_slots(k);
 	bool nodeposit = false;
 
-	if (used + folio_nr_pages(folio) > FF_MAX_MAPS) {
+	if (used + folio_nr_pages(folio) > k->cfg.max_maps) {
 		/* Knob thp_fault_no_deposit: when pte_alloc_one() fails,
 		 * the anon fault maps the PMD anyway, with no table. */
 		if (!folio_test_anon(folio) ||
-		    !ff_bug_on(thp_fault_no_deposit) || used + 1 > FF_MAX_MAPS)
+		    !ff_bug_on(thp_fault_no_deposit) ||
+		    used + 1 > k->cfg.max_maps)
 			return -ENOMEM;
 		nodeposit = true;
 	}

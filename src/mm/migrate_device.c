@@ -108,7 +108,7 @@ static void migrate_vma_insert_page(struct migrate_vma *args)
 		folio_add_new_anon_rmap(folio, vma->anon_vma, args->index);
 	/* pte_alloc(): the mapping table stands in for page-table pages;
 	 * when it is full, the insert aborts (*src &= ~MIGRATE) */
-	if (pgtable_slots(k) >= FF_MAX_MAPS) {
+	if (pgtable_slots(k) >= k->cfg.max_maps) {
 		args->migrate = false;
 		return;
 	}

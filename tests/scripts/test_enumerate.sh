@@ -5,7 +5,8 @@
 # world too small for its order) exits 2 with a message; a violation exits
 # 1 with the report and the "found" line, and -o writes a trace that
 # `foliofuzz run` replays to the same invariant; a search cut by
-# --max-states says so.  --jobs: bad values exit 2; J processes give the
+# --max-states says so; --dev-pages and --maps shrink the device region
+# and the mapping table, and the trace replays only with them.  --jobs: bad values exit 2; J processes give the
 # same search and the same trace as one; a worker that dies of a sanitizer
 # report ends the search with its program (AddressSanitizer builds).
 set -u
@@ -35,6 +36,12 @@ expect_rc 2 "order above 6" "$ff" enumerate --target=ops --max-order=7
 expect_rc 2 "order larger than the world" "$ff" enumerate --target=ops --pfns=8 --max-order=4
 expect_out 'must fit in --pfns' "order: message"
 expect_rc 2 "unknown option" "$ff" enumerate --target=ops --frob
+expect_rc 2 "dev-pages 0" "$ff" enumerate --target=ops --dev-pages=0
+expect_out '--dev-pages needs 1..64' "dev-pages: message"
+expect_rc 2 "maps above 512" "$ff" enumerate --target=ops --maps=513
+expect_out '--maps needs 1..512' "maps: message"
+expect_rc 2 "run: maps 0" "$ff" run --maps=0 corpus/regressions/thp_fault_no_deposit.trace
+expect_rc 2 "run: dev-pages 65" "$ff" run --dev-pages=65 corpus/regressions/thp_fault_no_deposit.trace
 expect_rc 2 "jobs 0" "$ff" enumerate --target=ops --jobs=0
 expect_rc 2 "jobs above 64" "$ff" enumerate --target=ops --jobs=65
 expect_out '--jobs needs 1..64' "jobs: message"
@@ -48,6 +55,23 @@ expect_out '^enumerate: found I_DAX_ANON at depth 2 \(shortest; ' "found line"
 expect_rc 1 "its trace replays" "$ff" run --pfns=16 --max-order=2 \
 	--bugs=dax_shared_aliases_anon --summary "$work/found.trace"
 expect_out 'summary: result=fail inv=I_DAX_ANON step=2 ' "replayed at step 2"
+
+# a small mapping table (--maps): thp_fault_no_deposit in three ops; the
+# trace says how to replay it, and replays only in that world
+expect_rc 1 "a knob in 4 map entries" "$ff" enumerate --target=ops --maps=4 \
+	--bugs=thp_fault_no_deposit --ops=alloc,map,unmap --depth=4 -o "$work/maps.trace"
+expect_out '^enumerate: found I_PGTABLE at depth 3 \(shortest; ' "found in 3 ops"
+if grep -q '^# foliofuzz run --pfns=16 --max-order=2 --maps=4 --bugs=thp_fault_no_deposit FILE$' "$work/maps.trace"; then
+	ok
+else
+	bad "the trace's replay line lacks --maps=4"
+fi
+expect_rc 1 "replays with --maps=4" "$ff" run --pfns=16 --max-order=2 --maps=4 \
+	--bugs=thp_fault_no_deposit --summary "$work/maps.trace"
+expect_out 'summary: result=fail inv=I_PGTABLE ' "replayed"
+expect_rc 0 "passes with 512 entries" "$ff" run --pfns=16 --max-order=2 \
+	--bugs=thp_fault_no_deposit --summary "$work/maps.trace"
+expect_out 'summary: result=pass ' "the table had room"
 
 # a bound on the visited set cuts the search, and the clean line says so
 expect_rc 0 "cut" "$ff" enumerate --target=ops --ops=alloc,free --depth=3 --max-states=3

@@ -7,10 +7,10 @@
 # regression trace uses (--ops), in the knob's target (target ops when the
 # trace needs an op outside it), each knob within SECONDS (default 10).
 # tests/data/enumerate_knobs.txt may give a knob its own world (--pfns,
-# --max-order, passed to enumerate and to the replay), ops=target to search
-# the target's whole op mix instead of the trace's ops, inv=ID when the
-# shortest program breaks another invariant than the regression trace, and
-# after " -- " the
+# --max-order, --dev-pages, --maps, passed to enumerate and to the
+# replay), ops=target to search the target's whole op mix instead of the
+# trace's ops, inv=ID when the shortest program breaks another invariant
+# than the regression trace, and after " -- " the
 # reason it is not required: a knob that needs a bigger world or a deeper
 # search than fits the limit.  Those run with a 2 s limit only to notice
 # when one starts to fit.  A knob whose bug is a wild pointer (expect
@@ -71,7 +71,7 @@ while read -r k t kind; do
 	[ -n "$listed" ] && lim=2
 	start=$(date +%s.%N)
 	# shellcheck disable=SC2086 # the world's options, word-split
-	"$ff" enumerate --target="$tt" --bugs="$k" ${ops:+--ops="$ops"} --depth="$nr" $world \
+	"$ff" enumerate --target="$tt" --bugs="$k" ${ops:+--ops="$ops"} --depth="$((nr < 64 ? nr : 64))" $world \
 		--seconds="$lim" --max-states=4000000 -o "$tmp/$k.trace" >"$tmp/$k.out" 2>&1
 	rc=$?
 	el=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
